@@ -1,0 +1,49 @@
+//! One simulated kubeadm cluster: its API server (object store and request pipeline) and the
+//! facts kubectl needs to reach it.
+//!
+//! Everything that talks to a cluster goes through [`Api`], the way real clients go through the
+//! REST API: kubectl, controllers and graders alike.
+
+pub mod api;
+pub mod resources;
+pub mod status;
+pub mod store;
+
+use serde::{Deserialize, Serialize};
+
+pub use api::{Api, DeleteOptions, FieldValidation, ListOptions, PatchType, UserInfo, WriteOptions};
+pub use resources::{Registry, ResourceInfo};
+pub use status::{Cause, Reason, Status};
+pub use store::Store;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Cluster {
+    pub name: String,
+    /// The Kubernetes version the control plane runs, e.g. `v1.35.2`.
+    pub version: String,
+    /// The API server's advertise address and port, as in the kubeconfig's `server:` URL.
+    pub endpoint: String,
+    /// Node (host) names, control plane first.
+    pub nodes: Vec<String>,
+    /// Whether the API server answers. A broken kube-apiserver manifest turns this off.
+    pub api_up: bool,
+    pub store: Store,
+}
+
+impl Cluster {
+    pub fn new(name: &str, version: &str, endpoint: &str) -> Self {
+        Cluster {
+            name: name.to_string(),
+            version: version.to_string(),
+            endpoint: endpoint.to_string(),
+            nodes: Vec::new(),
+            api_up: true,
+            store: Store::default(),
+        }
+    }
+
+    /// The URL kubeconfigs use for this cluster (`https://172.30.1.2:6443`).
+    pub fn server_url(&self) -> String {
+        format!("https://{}", self.endpoint)
+    }
+}

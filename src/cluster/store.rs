@@ -1,0 +1,94 @@
+//! The object store: what etcd holds for a cluster. Objects are JSON bodies keyed by their etcd
+//! key (`/registry/pods/default/nginx`), so listing order is etcd's key order, as on a real
+//! cluster, and `etcdctl get / --prefix --keys-only` can show real-looking keys.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::ResourceInfo;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Store {
+    /// The last resourceVersion handed out (etcd's revision).
+    pub revision: u64,
+    objects: BTreeMap<String, Value>,
+}
+
+/// The etcd key prefix of a resource, as the kube-apiserver lays it out: core and most built-in
+/// groups use `/registry/<resource>`, a few keep historical names, custom resources are grouped.
+pub fn resource_prefix(res: &ResourceInfo) -> String {
+    let builtin_group = super::Registry::builtin().groups.iter().any(|g| g.name == res.group);
+    match (res.group.as_str(), res.name.as_str()) {
+        ("", "nodes") => "/registry/minions".to_string(),
+        ("", "services") => "/registry/services/specs".to_string(),
+        ("", "endpoints") => "/registry/services/endpoints".to_string(),
+        ("networking.k8s.io", "ingresses") => "/registry/ingress".to_string(),
+        ("apiextensions.k8s.io", _) | ("apiregistration.k8s.io", _) => format!("/registry/{}/{}", res.group, res.name),
+        _ if builtin_group => format!("/registry/{}", res.name),
+        _ => format!("/registry/{}/{}", res.group, res.name),
+    }
+}
+
+/// The etcd key of one object.
+pub fn object_key(res: &ResourceInfo, namespace: &str, name: &str) -> String {
+    if res.namespaced { format!("{}/{namespace}/{name}", resource_prefix(res)) } else { format!("{}/{name}", resource_prefix(res)) }
+}
+
+impl Store {
+    pub fn get(&self, res: &ResourceInfo, namespace: &str, name: &str) -> Option<&Value> {
+        self.objects.get(&object_key(res, namespace, name))
+    }
+
+    pub fn get_mut(&mut self, res: &ResourceInfo, namespace: &str, name: &str) -> Option<&mut Value> {
+        self.objects.get_mut(&object_key(res, namespace, name))
+    }
+
+    /// Objects of a resource, in one namespace or (`None`) all, in key order.
+    pub fn list(&self, res: &ResourceInfo, namespace: Option<&str>) -> impl Iterator<Item = &Value> {
+        let prefix = match namespace {
+            Some(ns) if res.namespaced => format!("{}/{ns}/", resource_prefix(res)),
+            _ => format!("{}/", resource_prefix(res)),
+        };
+        let depth = prefix.matches('/').count() + usize::from(res.namespaced && namespace.is_none());
+        self.objects
+            .range(prefix.clone()..)
+            .take_while(move |(k, _)| k.starts_with(&prefix))
+            // `/registry/services/specs/...` must not list `/registry/services/endpoints/...` and a
+            // prefix must not match deeper keys of another resource.
+            .filter(move |(k, _)| k.matches('/').count() == depth)
+            .map(|(_, v)| v)
+    }
+
+    /// Stores an object, stamping the next resourceVersion into its metadata.
+    pub fn put(&mut self, res: &ResourceInfo, namespace: &str, name: &str, mut obj: Value) -> Value {
+        self.revision += 1;
+        if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+            meta.insert("resourceVersion".into(), Value::String(self.revision.to_string()));
+        }
+        self.objects.insert(object_key(res, namespace, name), obj.clone());
+        obj
+    }
+
+    pub fn remove(&mut self, res: &ResourceInfo, namespace: &str, name: &str) -> Option<Value> {
+        let removed = self.objects.remove(&object_key(res, namespace, name));
+        if removed.is_some() {
+            self.revision += 1;
+        }
+        removed
+    }
+
+    /// Every key and object, in key order (for etcd snapshots and `etcdctl get`).
+    pub fn entries(&self) -> impl Iterator<Item = (&String, &Value)> {
+        self.objects.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.objects.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.objects.is_empty()
+    }
+}

@@ -1,0 +1,12 @@
+//! kubetutor: an offline CKA exam tutor built around a simulated kubeadm cluster.
+//!
+//! Dependencies point one way: `app → shell → programs → {cluster, host, world}`.
+
+pub mod app;
+pub mod cli;
+pub mod cluster;
+pub mod host;
+pub mod programs;
+pub mod shell;
+pub mod world;
+pub mod yaml;

@@ -1,0 +1,8 @@
+//! `kubectl completion`.
+
+use crate::programs::Ctx;
+
+pub fn run(ctx: &mut Ctx<'_>, _args: &[String]) -> i32 {
+    ctx.out.err("error: kubectl completion is not available in this simulation yet\n");
+    1
+}

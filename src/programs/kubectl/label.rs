@@ -1,0 +1,8 @@
+//! `kubectl label`.
+
+use crate::programs::Ctx;
+
+pub fn run(ctx: &mut Ctx<'_>, _args: &[String]) -> i32 {
+    ctx.out.err("error: kubectl label is not available in this simulation yet\n");
+    1
+}

@@ -1,0 +1,8 @@
+//! `kubectl patch`.
+
+use crate::programs::Ctx;
+
+pub fn run(ctx: &mut Ctx<'_>, _args: &[String]) -> i32 {
+    ctx.out.err("error: kubectl patch is not available in this simulation yet\n");
+    1
+}

@@ -1,0 +1,8 @@
+//! `kubectl replace`.
+
+use crate::programs::Ctx;
+
+pub fn run(ctx: &mut Ctx<'_>, _args: &[String]) -> i32 {
+    ctx.out.err("error: kubectl replace is not available in this simulation yet\n");
+    1
+}

@@ -1,0 +1,72 @@
+//! The shell's state that outlives one command: where the learner is (host stack for `ssh`),
+//! working directory, variables, aliases and history. Saved with the world.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// One shell on one host. `ssh node01` pushes a frame; `exit` pops it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Frame {
+    pub host: String,
+    pub cwd: String,
+    pub vars: BTreeMap<String, String>,
+    /// Names of variables passed to programs' environments.
+    pub exported: Vec<String>,
+    pub aliases: BTreeMap<String, String>,
+    pub last_status: i32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Session {
+    pub frames: Vec<Frame>,
+    pub history: Vec<String>,
+}
+
+impl Session {
+    /// A root login shell on `host` in `/root`.
+    pub fn new(host: &str) -> Self {
+        let mut vars = BTreeMap::new();
+        for (k, v) in [("HOME", "/root"), ("USER", "root"), ("LOGNAME", "root"), ("SHELL", "/bin/bash"), ("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"), ("PWD", "/root"), ("TERM", "xterm"), ("HOSTNAME", host)] {
+            vars.insert(k.to_string(), v.to_string());
+        }
+        let exported = vars.keys().cloned().collect();
+        Session { frames: vec![Frame { host: host.to_string(), cwd: "/root".into(), vars, exported, aliases: BTreeMap::new(), last_status: 0 }], history: Vec::new() }
+    }
+
+    pub fn frame(&self) -> &Frame {
+        self.frames.last().expect("a session always has a frame")
+    }
+
+    pub fn frame_mut(&mut self) -> &mut Frame {
+        self.frames.last_mut().expect("a session always has a frame")
+    }
+
+    pub fn host(&self) -> &str {
+        &self.frame().host
+    }
+
+    pub fn cwd(&self) -> &str {
+        &self.frame().cwd
+    }
+
+    pub fn set_cwd(&mut self, cwd: &str) {
+        let f = self.frame_mut();
+        f.cwd = cwd.to_string();
+        f.vars.insert("PWD".into(), cwd.to_string());
+    }
+
+    pub fn export(&mut self, name: &str, value: &str) {
+        let f = self.frame_mut();
+        f.vars.insert(name.to_string(), value.to_string());
+        if !f.exported.iter().any(|e| e == name) {
+            f.exported.push(name.to_string());
+        }
+    }
+
+    /// The environment programs see: the exported variables.
+    pub fn env(&self) -> BTreeMap<String, String> {
+        let f = self.frame();
+        f.exported.iter().filter_map(|k| f.vars.get(k).map(|v| (k.clone(), v.clone()))).collect()
+    }
+}

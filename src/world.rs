@@ -1,0 +1,51 @@
+//! The simulated world: clusters, hosts, the simulated clock and the seeded random source.
+//!
+//! Everything the learner can observe lives here and is saved in one state file, so the same
+//! commands on the same world always give the same output.
+
+pub mod clock;
+pub mod rng;
+pub mod scenario;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::cluster::Cluster;
+use crate::host::Host;
+pub use clock::Clock;
+pub use rng::Rng;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct World {
+    pub clock: Clock,
+    pub rng: Rng,
+    /// Clusters by name (`kubernetes` in the default scenario).
+    pub clusters: BTreeMap<String, Cluster>,
+    /// Every machine the learner can reach, by hostname. Each node of a cluster is a host.
+    pub hosts: BTreeMap<String, Host>,
+}
+
+impl World {
+    /// An empty world starting at the scenario epoch with the given seed.
+    pub fn new(seed: u64) -> Self {
+        World { clock: Clock::default(), rng: Rng::new(seed), clusters: BTreeMap::new(), hosts: BTreeMap::new() }
+    }
+
+    /// The cluster a host belongs to, if any.
+    pub fn cluster_of_host(&self, host: &str) -> Option<&str> {
+        self.hosts.get(host).and_then(|h| h.cluster.as_deref())
+    }
+
+    /// Finds the cluster whose API server answers at `server` (a kubeconfig URL).
+    pub fn cluster_by_server(&self, server: &str) -> Option<&str> {
+        self.clusters.iter().find(|(_, c)| c.server_url() == server).map(|(n, _)| n.as_str())
+    }
+
+    /// A handle on one cluster's API server together with the world's clock and random source,
+    /// which the API server needs for timestamps, uids and generated names.
+    pub fn api(&mut self, cluster: &str) -> Option<crate::cluster::Api<'_>> {
+        let World { clock, rng, clusters, .. } = self;
+        clusters.get_mut(cluster).map(|c| crate::cluster::Api::new(c, clock, rng))
+    }
+}
