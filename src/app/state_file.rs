@@ -26,10 +26,9 @@ pub enum StateError {
     Write { path: PathBuf, source: std::io::Error },
 }
 
+/// The document as read back (format and version are checked on the raw JSON first).
 #[derive(Deserialize)]
 struct Document {
-    format: String,
-    version: u32,
     world: World,
     session: Session,
 }

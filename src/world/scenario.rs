@@ -50,6 +50,7 @@ pub fn default_world() -> World {
     if let Some(cp) = world.hosts.get_mut("controlplane") {
         cp.fs.put("/root/.kube/config", admin_kubeconfig("kubernetes", "https://172.30.1.2:6443"));
         cp.fs.put("/etc/kubernetes/admin.conf", admin_kubeconfig("kubernetes", "https://172.30.1.2:6443"));
+        cp.fs.put("/etc/kubernetes/pki/ca.key", CA_KEY);
     }
     seed_objects(&mut world);
     world
@@ -57,19 +58,30 @@ pub fn default_world() -> World {
 
 /// The directories kubeadm and the packages leave on every node.
 fn lay_out_kubeadm_node(host: &mut Host) {
+    host.fs.put("/etc/kubernetes/pki/ca.crt", CA_CERT);
     for dir in ["/etc/kubernetes/manifests", "/etc/kubernetes/pki", "/var/lib/kubelet", "/var/lib/etcd", "/opt", "/root", "/tmp", "/usr/bin", "/var/log"] {
         let _ = host.fs.mkdir_all(dir);
     }
     host.fs.put("/etc/hostname", format!("{}\n", host.name));
 }
 
+/// The cluster CA and the admin client certificate: real X.509 material generated once for the
+/// simulation (CA `CN=kubernetes`; admin `O=kubeadm:cluster-admins, CN=kubernetes-admin`, valid
+/// from the scenario epoch for one year, as kubeadm issues them), so that real tools accept them.
+pub const CA_CERT: &str = include_str!("../../assets/pki/ca.crt");
+pub const CA_KEY: &str = include_str!("../../assets/pki/ca.key");
+pub const ADMIN_CERT: &str = include_str!("../../assets/pki/admin.crt");
+pub const ADMIN_KEY: &str = include_str!("../../assets/pki/admin.key");
+
 /// A kubeadm-style admin kubeconfig for `cluster` at `server`.
 pub fn admin_kubeconfig(cluster: &str, server: &str) -> String {
+    use base64::Engine;
+    let b64 = |pem: &str| base64::engine::general_purpose::STANDARD.encode(pem);
     format!(
-        "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: {ca}\n    server: {server}\n  name: {cluster}\ncontexts:\n- context:\n    cluster: {cluster}\n    user: kubernetes-admin\n  name: kubernetes-admin@{cluster}\ncurrent-context: kubernetes-admin@{cluster}\nkind: Config\npreferences: {{}}\nusers:\n- name: kubernetes-admin\n  user:\n    client-certificate-data: {cert}\n    client-key-data: {key}\n",
-        ca = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSURCVENDQWUyZ0F3SUJBZ0lJRXhhbXBsZUNBMEFOQmdrcWhraUc5dzBCQVFzRkFEQVZNUk13RVFZRFZRUUQKRXdwcmRXSmxjbTVsZEdWek1CNFhEVEkyTURFeE5UQTVNREF3TUZvWERUTTJNREV4TXpBNU1EQXdNRm93RlRFVApNQkVHQTFVRUF4TUthM1ZpWlhKdVpYUmxjekNDQVNJd0RRWUpLb1pJaHZjTkFRRUJCUUFEZ2dFUEFEQ0NBUW9DCi0tLS0tRU5EIENFUlRJRklDQVRFLS0tLS0K",
-        cert = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSURLVENDQWhHZ0F3SUJBZ0lJYWRtaW5DZXJ0MEFOQmdrcWhraUc5dzBCQVFzRkFEQVZNUk13RVFZRFZRUUQKRXdwcmRXSmxjbTVsZEdWek1CNFhEVEkyTURFeE5UQTVNREF3TUZvWERUSTNNREV4TlRBNU1EQXdNRm93UERFZgpNQjBHQTFVRUNoTVdhM1ZpWldGa2JUcGpiSFZ6ZEdWeUxXRmtiV2x1Y3pFWk1CY0dBMVVFQXhNUWEzVmlaWEp1ClpYUmxjeTFoWkcxcGJqQ0NBU0l3RFFZSktvWklodmNOQVFFQkJRQURnZ0VQQURDQ0FRb0MKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=",
-        key = "LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpNSUlFcEFJQkFBS0NBUUVBc2ltdWxhdGVkS2V5Rm9yS3ViZXR1dG9yT25seU5vdEFSZWFsS2V5MDAwMDAwMDAwCi0tLS0tRU5EIFJTQSBQUklWQVRFIEtFWS0tLS0tCg==",
+        "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: {ca}\n    server: {server}\n  name: {cluster}\ncontexts:\n- context:\n    cluster: {cluster}\n    user: kubernetes-admin\n  name: kubernetes-admin@{cluster}\ncurrent-context: kubernetes-admin@{cluster}\nkind: Config\nusers:\n- name: kubernetes-admin\n  user:\n    client-certificate-data: {cert}\n    client-key-data: {key}\n",
+        ca = b64(CA_CERT),
+        cert = b64(ADMIN_CERT),
+        key = b64(ADMIN_KEY),
     )
 }
 
