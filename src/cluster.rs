@@ -6,12 +6,13 @@
 
 pub mod api;
 pub mod resources;
+pub mod selector;
 pub mod status;
 pub mod store;
 
 use serde::{Deserialize, Serialize};
 
-pub use api::{Api, DeleteOptions, FieldValidation, ListOptions, PatchType, UserInfo, WriteOptions};
+pub use api::{Api, Attributes, Decision, DeleteOptions, FieldValidation, ListOptions, PatchType, UserInfo, WriteOptions};
 pub use resources::{Registry, ResourceInfo};
 pub use status::{Cause, Reason, Status};
 pub use store::Store;

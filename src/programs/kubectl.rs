@@ -7,6 +7,7 @@ pub mod errors;
 pub mod flags;
 pub mod kubeconfig;
 pub mod printers;
+pub mod resource_builder;
 
 pub mod annotate;
 pub mod api_resources;
