@@ -128,7 +128,8 @@ pub struct Program {
 pub fn table() -> &'static [Program] {
     static TABLE: std::sync::OnceLock<Vec<Program>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut t = vec![Program { name: "kubectl", path: "/usr/bin/kubectl", summary: "the Kubernetes command-line client", run: kubectl::run }];
+        let mut t =
+            vec![Program { name: "kubectl", path: "/usr/bin/kubectl", summary: "the Kubernetes command-line client", run: kubectl::run }];
         t.extend(coreutils::programs());
         t.sort_by_key(|p| p.name);
         t

@@ -18,7 +18,15 @@ pub fn run_script(world: &mut World, session: &mut Session, script: &str) -> (Ou
         status = match programs::find(name) {
             Some(p) => {
                 let env = session.env();
-                let mut ctx = Ctx { world, host: session.host().to_string(), cwd: session.cwd().to_string(), env: &env, stdin: &[], out: &mut out, subshell };
+                let mut ctx = Ctx {
+                    world,
+                    host: session.host().to_string(),
+                    cwd: session.cwd().to_string(),
+                    env: &env,
+                    stdin: &[],
+                    out: &mut out,
+                    subshell,
+                };
                 (p.run)(&mut ctx, args)
             }
             None => {
@@ -45,7 +53,13 @@ pub fn subshell(world: &mut World, req: &SubshellRequest<'_>) -> (Output, i32) {
 pub fn prompt(session: &Session) -> String {
     let cwd = session.cwd();
     let home = session.frame().vars.get("HOME").map_or("/root", String::as_str);
-    let shown = if cwd == home { "~".to_string() } else if let Some(rest) = cwd.strip_prefix(&format!("{home}/")) { format!("~/{rest}") } else { cwd.to_string() };
+    let shown = if cwd == home {
+        "~".to_string()
+    } else if let Some(rest) = cwd.strip_prefix(&format!("{home}/")) {
+        format!("~/{rest}")
+    } else {
+        cwd.to_string()
+    };
     format!("root@{}:{shown}# ", session.host())
 }
 

@@ -46,7 +46,9 @@ fn main() {
     let mut trials = Vec::new();
     for file in support::files_with_ext(&root, "json") {
         let name = file.strip_prefix(&root).unwrap_or(&file).with_extension("").display().to_string();
-        let parsed = std::fs::read_to_string(&file).map_err(|e| e.to_string()).and_then(|t| serde_json::from_str::<Case>(&t).map_err(|e| e.to_string()));
+        let parsed = std::fs::read_to_string(&file)
+            .map_err(|e| e.to_string())
+            .and_then(|t| serde_json::from_str::<Case>(&t).map_err(|e| e.to_string()));
         trials.push(match parsed {
             Ok(case) => Trial::test(name, move || run_case(&case)),
             Err(e) => Trial::test(name, move || Err(format!("bad golden file: {e}").into())),

@@ -73,7 +73,8 @@ pub fn save(path: &Path, world: &World, session: &Session) -> Result<(), StateEr
     let doc = DocumentRef { format: FORMAT_NAME, version: FORMAT_VERSION, world, session };
     let write_err = |source| StateError::Write { path: path.to_path_buf(), source };
     let bytes = serde_json::to_vec(&doc).map_err(|e| write_err(std::io::Error::other(e)))?;
-    let tmp = path.with_file_name(format!(".{}.tmp{}", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(), std::process::id()));
+    let tmp =
+        path.with_file_name(format!(".{}.tmp{}", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(), std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(&bytes)?;
@@ -91,6 +92,9 @@ fn check_parent(path: &Path) -> Result<(), StateError> {
     if parent.is_dir() {
         Ok(())
     } else {
-        Err(StateError::Read { path: path.to_path_buf(), source: std::io::Error::new(std::io::ErrorKind::NotFound, "directory does not exist") })
+        Err(StateError::Read {
+            path: path.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "directory does not exist"),
+        })
     }
 }

@@ -91,7 +91,14 @@ impl<'w> Api<'w> {
 
     /// Creates an object. `namespace` is the request's namespace (the URL's); the object's own
     /// `metadata.namespace` must agree with it when set.
-    pub fn create(&mut self, _user: &UserInfo, res: &ResourceInfo, namespace: Option<&str>, mut obj: Value, opts: &WriteOptions) -> Result<Value, Status> {
+    pub fn create(
+        &mut self,
+        _user: &UserInfo,
+        res: &ResourceInfo,
+        namespace: Option<&str>,
+        mut obj: Value,
+        opts: &WriteOptions,
+    ) -> Result<Value, Status> {
         let ns = if res.namespaced { namespace.unwrap_or("default").to_string() } else { String::new() };
         let meta = obj.as_object_mut().and_then(|o| o.get_mut("metadata")).and_then(Value::as_object_mut);
         let Some(meta) = meta else {
@@ -105,7 +112,16 @@ impl<'w> Api<'w> {
             meta.insert("name".into(), json!(name));
         }
         if name.is_empty() {
-            return Err(Status::invalid(&res.kind, &res.group, "", vec![super::Cause { kind: "FieldValueRequired".into(), message: "name or generateName is required".into(), field: "metadata.name".into() }]));
+            return Err(Status::invalid(
+                &res.kind,
+                &res.group,
+                "",
+                vec![super::Cause {
+                    kind: "FieldValueRequired".into(),
+                    message: "name or generateName is required".into(),
+                    field: "metadata.name".into(),
+                }],
+            ));
         }
         if res.namespaced {
             meta.insert("namespace".into(), json!(ns));
@@ -132,7 +148,14 @@ impl<'w> Api<'w> {
     }
 
     /// Replaces an object (PUT).
-    pub fn update(&mut self, _user: &UserInfo, res: &ResourceInfo, namespace: Option<&str>, obj: Value, opts: &WriteOptions) -> Result<Value, Status> {
+    pub fn update(
+        &mut self,
+        _user: &UserInfo,
+        res: &ResourceInfo,
+        namespace: Option<&str>,
+        obj: Value,
+        opts: &WriteOptions,
+    ) -> Result<Value, Status> {
         let ns = if res.namespaced { namespace.unwrap_or("default").to_string() } else { String::new() };
         let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default().to_string();
         if self.cluster.store.get(res, &ns, &name).is_none() {
@@ -145,7 +168,14 @@ impl<'w> Api<'w> {
     }
 
     /// Deletes an object and answers with it, as the API server does for most kinds.
-    pub fn delete(&mut self, _user: &UserInfo, res: &ResourceInfo, namespace: Option<&str>, name: &str, opts: &DeleteOptions) -> Result<Value, Status> {
+    pub fn delete(
+        &mut self,
+        _user: &UserInfo,
+        res: &ResourceInfo,
+        namespace: Option<&str>,
+        name: &str,
+        opts: &DeleteOptions,
+    ) -> Result<Value, Status> {
         let ns = if res.namespaced { namespace.unwrap_or("default") } else { "" };
         let Some(obj) = self.cluster.store.get(res, ns, name).cloned() else {
             return Err(Status::not_found(res, name));

@@ -176,7 +176,11 @@ fn parse_builtin() -> Registry {
         .unwrap_or(GroupList { groups: Vec::new() });
     for g in groups.groups {
         for v in &g.versions {
-            let path = if g.name.is_empty() { format!("{}/serverresources.json", v.version) } else { format!("{}/{}/serverresources.json", g.name, v.version) };
+            let path = if g.name.is_empty() {
+                format!("{}/serverresources.json", v.version)
+            } else {
+                format!("{}/{}/serverresources.json", g.name, v.version)
+            };
             let Some(list) = DISCOVERY.get_file(&path).and_then(|f| serde_json::from_slice::<ResourceList>(f.contents()).ok()) else {
                 continue;
             };
@@ -194,7 +198,11 @@ fn parse_builtin() -> Registry {
                 });
             }
         }
-        reg.groups.push(ApiGroup { name: g.name, versions: g.versions.into_iter().map(|v| v.version).collect(), preferred: g.preferred.version });
+        reg.groups.push(ApiGroup {
+            name: g.name,
+            versions: g.versions.into_iter().map(|v| v.version).collect(),
+            preferred: g.preferred.version,
+        });
     }
     reg
 }

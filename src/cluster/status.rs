@@ -161,8 +161,7 @@ impl Status {
             details["kind"] = json!(self.kind);
         }
         if !self.causes.is_empty() {
-            details["causes"] =
-                self.causes.iter().map(|c| json!({"reason": c.kind, "message": c.message, "field": c.field})).collect();
+            details["causes"] = self.causes.iter().map(|c| json!({"reason": c.kind, "message": c.message, "field": c.field})).collect();
         }
         json!({
             "kind": "Status",

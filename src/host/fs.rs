@@ -182,7 +182,9 @@ impl Fs {
         let path = normalize(path);
         let prefix = if path == "/" { "/".to_string() } else { format!("{path}/") };
         let mut out: Vec<String> = self.nodes.get(&path).map(|_| path.clone()).into_iter().collect();
-        out.extend(self.nodes.range(prefix.clone()..).take_while(|(k, _)| k.starts_with(&prefix)).map(|(k, _)| k.clone()).filter(|k| *k != path));
+        out.extend(
+            self.nodes.range(prefix.clone()..).take_while(|(k, _)| k.starts_with(&prefix)).map(|(k, _)| k.clone()).filter(|k| *k != path),
+        );
         out
     }
 

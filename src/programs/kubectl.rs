@@ -59,7 +59,12 @@ pub const VERBS: &[Verb] = &[
     Verb { name: "edit", aliases: &[], summary: "Edit a resource in your editor", run: edit::run },
     Verb { name: "delete", aliases: &[], summary: "Delete resources by file, name, or selector", run: delete::run },
     Verb { name: "scale", aliases: &[], summary: "Set the replica count of a workload", run: scale::run },
-    Verb { name: "cluster-info", aliases: &["clusterinfo"], summary: "Show where the control plane and services run", run: cluster_info::run },
+    Verb {
+        name: "cluster-info",
+        aliases: &["clusterinfo"],
+        summary: "Show where the control plane and services run",
+        run: cluster_info::run,
+    },
     Verb { name: "taint", aliases: &[], summary: "Add or remove node taints", run: taint::run },
     Verb { name: "describe", aliases: &[], summary: "Show the details of resources, with events", run: describe::run },
     Verb { name: "auth", aliases: &[], summary: "Inspect authorization", run: auth::run },

@@ -27,11 +27,23 @@ impl Session {
     /// A root login shell on `host` in `/root`.
     pub fn new(host: &str) -> Self {
         let mut vars = BTreeMap::new();
-        for (k, v) in [("HOME", "/root"), ("USER", "root"), ("LOGNAME", "root"), ("SHELL", "/bin/bash"), ("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"), ("PWD", "/root"), ("TERM", "xterm"), ("HOSTNAME", host)] {
+        for (k, v) in [
+            ("HOME", "/root"),
+            ("USER", "root"),
+            ("LOGNAME", "root"),
+            ("SHELL", "/bin/bash"),
+            ("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+            ("PWD", "/root"),
+            ("TERM", "xterm"),
+            ("HOSTNAME", host),
+        ] {
             vars.insert(k.to_string(), v.to_string());
         }
         let exported = vars.keys().cloned().collect();
-        Session { frames: vec![Frame { host: host.to_string(), cwd: "/root".into(), vars, exported, aliases: BTreeMap::new(), last_status: 0 }], history: Vec::new() }
+        Session {
+            frames: vec![Frame { host: host.to_string(), cwd: "/root".into(), vars, exported, aliases: BTreeMap::new(), last_status: 0 }],
+            history: Vec::new(),
+        }
     }
 
     pub fn frame(&self) -> &Frame {

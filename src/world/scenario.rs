@@ -24,7 +24,8 @@ pub struct Scenario {
     pub build: fn() -> World,
 }
 
-pub const SCENARIOS: &[Scenario] = &[Scenario { name: "default", summary: "one kubeadm v1.35 cluster: controlplane, node01, node02", build: default_world }];
+pub const SCENARIOS: &[Scenario] =
+    &[Scenario { name: "default", summary: "one kubeadm v1.35 cluster: controlplane, node01, node02", build: default_world }];
 
 pub fn build(name: &str) -> Result<World, ScenarioError> {
     SCENARIOS
@@ -35,7 +36,8 @@ pub fn build(name: &str) -> Result<World, ScenarioError> {
 }
 
 /// The nodes of the default cluster: (hostname, InternalIP, is control plane).
-pub const DEFAULT_NODES: &[(&str, &str, bool)] = &[("controlplane", "172.30.1.2", true), ("node01", "172.30.2.2", false), ("node02", "172.30.2.3", false)];
+pub const DEFAULT_NODES: &[(&str, &str, bool)] =
+    &[("controlplane", "172.30.1.2", true), ("node01", "172.30.2.2", false), ("node02", "172.30.2.3", false)];
 
 pub fn default_world() -> World {
     let mut world = World::new(0x6b75_6265);
@@ -59,7 +61,17 @@ pub fn default_world() -> World {
 /// The directories kubeadm and the packages leave on every node.
 fn lay_out_kubeadm_node(host: &mut Host) {
     host.fs.put("/etc/kubernetes/pki/ca.crt", CA_CERT);
-    for dir in ["/etc/kubernetes/manifests", "/etc/kubernetes/pki", "/var/lib/kubelet", "/var/lib/etcd", "/opt", "/root", "/tmp", "/usr/bin", "/var/log"] {
+    for dir in [
+        "/etc/kubernetes/manifests",
+        "/etc/kubernetes/pki",
+        "/var/lib/kubelet",
+        "/var/lib/etcd",
+        "/opt",
+        "/root",
+        "/tmp",
+        "/usr/bin",
+        "/var/log",
+    ] {
         let _ = host.fs.mkdir_all(dir);
     }
     host.fs.put("/etc/hostname", format!("{}\n", host.name));
@@ -89,7 +101,12 @@ pub fn admin_kubeconfig(cluster: &str, server: &str) -> String {
 fn seed_objects(world: &mut World) {
     let Some(mut api) = world.api("kubernetes") else { return };
     for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
-        create(&mut api, "namespaces", None, json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns, "labels": {"kubernetes.io/metadata.name": ns}}}));
+        create(
+            &mut api,
+            "namespaces",
+            None,
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns, "labels": {"kubernetes.io/metadata.name": ns}}}),
+        );
     }
     for (name, ip, control_plane) in DEFAULT_NODES {
         let mut labels = json!({"beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": name, "kubernetes.io/os": "linux"});

@@ -191,9 +191,13 @@ pub fn parse(defs: &[FlagDef], args: &[String]) -> Result<Parsed, FlagError> {
 fn store(parsed: &mut Parsed, def: &FlagDef, value: String) -> Result<(), FlagError> {
     let invalid = |reason: String| FlagError::InvalidArgument { value: value.clone(), flag: def.display(), reason };
     match def.kind {
-        FlagKind::Bool if parse_bool(&value).is_none() => return Err(invalid(format!("strconv.ParseBool: parsing \"{value}\": invalid syntax"))),
+        FlagKind::Bool if parse_bool(&value).is_none() => {
+            return Err(invalid(format!("strconv.ParseBool: parsing \"{value}\": invalid syntax")));
+        }
         FlagKind::Int => check_int(&value).map_err(invalid)?,
-        FlagKind::Float if value.parse::<f64>().is_err() => return Err(invalid(format!("strconv.ParseFloat: parsing \"{value}\": invalid syntax"))),
+        FlagKind::Float if value.parse::<f64>().is_err() => {
+            return Err(invalid(format!("strconv.ParseFloat: parsing \"{value}\": invalid syntax")));
+        }
         FlagKind::Duration if parse_duration(&value).is_none() => return Err(invalid(format!("time: invalid duration \"{value}\""))),
         _ => {}
     }
