@@ -12,7 +12,7 @@ pub mod store;
 
 use serde::{Deserialize, Serialize};
 
-pub use api::{Api, Attributes, Decision, DeleteOptions, FieldValidation, ListOptions, PatchType, UserInfo, WriteOptions};
+pub use api::{Api, Attributes, Decision, DeleteOptions, FieldValidation, ListOptions, PatchType, RuleSummary, UserInfo, WriteOptions};
 pub use resources::{Registry, ResourceInfo};
 pub use status::{Cause, Reason, Status};
 pub use store::Store;

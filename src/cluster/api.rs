@@ -208,7 +208,23 @@ pub enum Decision {
     Deny(String),
 }
 
+/// One RBAC rule as `kubectl auth can-i --list` shows it (`SelfSubjectRulesReview`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleSummary {
+    pub verbs: Vec<String>,
+    pub api_groups: Vec<String>,
+    pub resources: Vec<String>,
+    pub resource_names: Vec<String>,
+    /// Non-resource URLs (`/healthz`); set instead of the resource fields.
+    pub non_resource_urls: Vec<String>,
+}
+
 impl Api<'_> {
+    /// The rules that apply to `user` in `namespace` (cluster-wide ones included).
+    pub fn rules_for(&self, _user: &UserInfo, _namespace: &str) -> Vec<RuleSummary> {
+        Vec::new()
+    }
+
     /// Asks the cluster's authorizer (Node, RBAC) whether `user` may do `attrs`.
     pub fn authorize(&self, _user: &UserInfo, _attrs: &Attributes) -> Decision {
         Decision::Allow
