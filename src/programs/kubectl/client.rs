@@ -1,10 +1,20 @@
 //! Turns the kubeconfig and the global flags into a connection: which cluster's API server,
-//! which identity, which default namespace.
+//! which identity, which default namespace — clientcmd's `DirectClientConfig` followed by what
+//! the API server's authenticators and impersonation filter make of the credentials.
 //!
-//! Placeholder until the kubeconfig work lands: the first cluster, the admin identity, the
-//! `-n` namespace or `default`. The signatures are the contract verbs code against.
+//! Failures print what kubectl prints. Connection failures are preceded by client-go's discovery
+//! klog lines when the host has no discovery cache for the server; those lines carry a timestamp
+//! and a PID, rendered deterministically: the simulated clock (UTC) with microseconds
+//! `.1000NN` (NN the attempt's index × 7, so they increase like real ones), and a fake PID
+//! derived from the clock (`1000 + now mod 9000`), right-aligned in 7 columns as klog does.
+
+pub mod identity;
+pub mod x509;
+
+use serde_json::{Map, Value};
 
 use super::flags::Parsed;
+use super::kubeconfig::{Kubeconfig, KubeconfigError, Section, chain};
 use crate::cluster::{Api, UserInfo};
 use crate::programs::Ctx;
 use crate::world::World;
@@ -28,23 +38,341 @@ impl Connection {
     }
 }
 
+/// The API server URL kubectl dials, split the ways its messages show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// `https://172.30.1.2:6443`, `http://localhost:8080` (scheme added when missing).
+    pub url: String,
+    pub scheme: String,
+    /// The URL's host as written, with its port if it has one (`localhost:8080`).
+    pub host: String,
+    /// What `dial tcp` names: the port made explicit and `localhost` resolved (`127.0.0.1:8080`).
+    pub dial: String,
+}
+
+impl Endpoint {
+    pub fn parse(server: &str) -> Endpoint {
+        let (scheme, rest) = match server.split_once("://") {
+            Some((s, r)) => (s.to_string(), r),
+            None => ("http".to_string(), server),
+        };
+        let host = rest.split('/').next().unwrap_or_default().to_string();
+        let url = format!("{scheme}://{}", rest.trim_end_matches('/'));
+        let (name, port) = match host.rsplit_once(':') {
+            Some((h, p)) if !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()) => (h.to_string(), p.to_string()),
+            _ => (host.clone(), if scheme == "https" { "443".to_string() } else { "80".to_string() }),
+        };
+        let name = if name == "localhost" { "127.0.0.1".to_string() } else { name };
+        Endpoint { url, scheme, host, dial: format!("{name}:{port}") }
+    }
+
+    /// `scheme://host:port` with the port explicit, for matching world clusters.
+    pub fn canonical(&self) -> String {
+        format!("{}://{}", self.scheme, self.dial)
+    }
+
+    /// The discovery cache folder name client-go uses (`172.30.1.2_6443`).
+    pub fn cache_key(&self) -> String {
+        self.host.replace(':', "_")
+    }
+
+    /// The URL of a path on this server, as errors quote it (`…/api?timeout=32s`).
+    pub fn request_url(&self, path: &str) -> String {
+        format!("{}{path}", self.url)
+    }
+}
+
+/// The kubeconfig resolved for one invocation, before any server is contacted.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub config: Kubeconfig,
+    pub context: String,
+    pub cluster_name: String,
+    pub user_name: String,
+    /// The cluster entry with the flag overrides applied.
+    pub cluster_info: Map<String, Value>,
+    /// The user entry with the flag overrides applied.
+    pub auth_info: Map<String, Value>,
+    pub endpoint: Endpoint,
+    pub namespace: String,
+    pub namespace_explicit: bool,
+}
+
+/// Loads the kubeconfig chain for this invocation (`--kubeconfig`, `$KUBECONFIG`, `~/.kube/config`).
+pub fn load_config(ctx: &mut Ctx<'_>, flags: &Parsed) -> Result<Kubeconfig, KubeconfigError> {
+    let home = ctx.var("HOME").unwrap_or("/root").to_string();
+    let (files, explicit) = chain(flags.get("kubeconfig"), ctx.var("KUBECONFIG"), &home, &ctx.cwd);
+    Kubeconfig::load(ctx.fs(), files, explicit)
+}
+
+/// Resolves context, cluster, user, server and namespace from the kubeconfig and the flags, with
+/// clientcmd's errors (printed; the exit status returned).
+pub fn resolve(ctx: &mut Ctx<'_>, flags: &Parsed) -> Result<Resolved, i32> {
+    let config = match load_config(ctx, flags).and_then(|c| c.require_explicit(ctx.fs()).map(|()| c)) {
+        Ok(c) => c,
+        Err(e) => {
+            ctx.out.err(format!("error: {e}\n"));
+            return Err(1);
+        }
+    };
+    let context = flags.get("context").filter(|c| !c.is_empty()).map_or_else(|| config.current_context.clone(), str::to_string);
+    if !context.is_empty() && !config.contexts.contains_key(&context) {
+        ctx.out.err(format!("Error in configuration: context was not found for specified context: {context}\n"));
+        return Err(1);
+    }
+    let ctx_field = |f: &str| config.field(Section::Contexts, &context, f);
+    let cluster_name = flags.get("cluster").filter(|c| !c.is_empty()).map_or_else(|| ctx_field("cluster"), str::to_string);
+    let user_name = flags.get("user").filter(|c| !c.is_empty()).map_or_else(|| ctx_field("user"), str::to_string);
+    if flags.get("cluster").is_some_and(|c| !c.is_empty()) && !config.clusters.contains_key(&cluster_name) {
+        ctx.out.err(format!("error: no server found for cluster \"{cluster_name}\"\n"));
+        return Err(1);
+    }
+    if flags.get("user").is_some_and(|c| !c.is_empty()) && !config.users.contains_key(&user_name) {
+        ctx.out.err(format!("error: auth info \"{user_name}\" does not exist\n"));
+        return Err(1);
+    }
+    let mut cluster_info = config.clusters.get(&cluster_name).map(|e| e.body.clone()).unwrap_or_default();
+    let mut auth_info = config.users.get(&user_name).map(|e| e.body.clone()).unwrap_or_default();
+    apply_overrides(flags, &ctx.cwd, &mut cluster_info, &mut auth_info);
+    let server = cluster_info.get("server").and_then(Value::as_str).filter(|s| !s.is_empty()).unwrap_or("http://localhost:8080");
+    let endpoint = Endpoint::parse(server);
+    let (namespace, namespace_explicit) = match flags.get("namespace").filter(|n| !n.is_empty()) {
+        Some(ns) => (ns.to_string(), true),
+        None => {
+            let ns = ctx_field("namespace");
+            (if ns.is_empty() { "default".to_string() } else { ns }, false)
+        }
+    };
+    Ok(Resolved { config, context, cluster_name, user_name, cluster_info, auth_info, endpoint, namespace, namespace_explicit })
+}
+
+/// The global flags that override kubeconfig fields (`--server`, `--token`, `--as` …).
+fn apply_overrides(flags: &Parsed, cwd: &str, cluster: &mut Map<String, Value>, user: &mut Map<String, Value>) {
+    let set = |m: &mut Map<String, Value>, key: &str, v: Value| {
+        m.insert(key.to_string(), v);
+    };
+    if let Some(s) = flags.get("server").filter(|s| !s.is_empty()) {
+        set(cluster, "server", Value::from(s));
+    }
+    if let Some(s) = flags.get("certificate-authority").filter(|s| !s.is_empty()) {
+        cluster.remove("certificate-authority-data");
+        set(cluster, "certificate-authority", Value::from(crate::host::fs::resolve(cwd, s)));
+    }
+    if flags.bool("insecure-skip-tls-verify") {
+        // clientcmd drops the CA when the flag asks to skip verification.
+        cluster.remove("certificate-authority");
+        cluster.remove("certificate-authority-data");
+        set(cluster, "insecure-skip-tls-verify", Value::Bool(true));
+    }
+    if let Some(s) = flags.get("tls-server-name").filter(|s| !s.is_empty()) {
+        set(cluster, "tls-server-name", Value::from(s));
+    }
+    for (flag, field, data) in
+        [("client-certificate", "client-certificate", "client-certificate-data"), ("client-key", "client-key", "client-key-data")]
+    {
+        if let Some(s) = flags.get(flag).filter(|s| !s.is_empty()) {
+            user.remove(data);
+            set(user, field, Value::from(crate::host::fs::resolve(cwd, s)));
+        }
+    }
+    if let Some(t) = flags.get("token").filter(|s| !s.is_empty()) {
+        user.remove("tokenFile");
+        set(user, "token", Value::from(t));
+    }
+    for (flag, field) in [("username", "username"), ("password", "password"), ("as", "as"), ("as-uid", "as-uid")] {
+        if let Some(v) = flags.get(flag).filter(|s| !s.is_empty()) {
+            set(user, field, Value::from(v));
+        }
+    }
+    let groups = flags.all("as-group");
+    if !groups.is_empty() {
+        set(user, "as-groups", Value::from(groups));
+    }
+}
+
+/// How many times client-go retries discovery (and logs a klog line) before a verb gives up,
+/// when there is no cache: `get` and most verbs 5.
+pub const DISCOVERY_ATTEMPTS: usize = 5;
+
 /// Resolves the connection for a verb from its parsed flags. On failure prints kubectl's message
 /// (bad kubeconfig, unknown context, server unreachable) and returns the exit status.
 pub fn connect(ctx: &mut Ctx<'_>, flags: &Parsed) -> Result<Connection, i32> {
-    let Some(cluster) = ctx.world.clusters.keys().next().cloned() else {
-        ctx.out.err("The connection to the server localhost:8080 was refused - did you specify the right host or port?\n");
-        return Err(1);
+    connect_with(ctx, flags, DISCOVERY_ATTEMPTS)
+}
+
+/// [`connect`] for verbs whose discovery retries differ (`run` and `api-resources` log one klog
+/// line, `version` none).
+pub fn connect_with(ctx: &mut Ctx<'_>, flags: &Parsed, discovery_attempts: usize) -> Result<Connection, i32> {
+    let resolved = resolve(ctx, flags)?;
+    let cluster = match reach(ctx, &resolved) {
+        Ok(c) => c,
+        Err(failure) => {
+            print_failure(ctx, &resolved.endpoint, &failure, discovery_attempts);
+            return Err(1);
+        }
     };
-    let namespace_explicit = flags.changed("namespace");
-    let namespace = flags.get("namespace").unwrap_or("default").to_string();
-    Ok(Connection { cluster, user: UserInfo::admin(), namespace, namespace_explicit })
+    let user = match identity::authenticate(ctx, &resolved, &cluster) {
+        Ok(u) => u,
+        Err(failure) => {
+            print_failure(ctx, &resolved.endpoint, &failure, discovery_attempts);
+            return Err(1);
+        }
+    };
+    remember_discovery(ctx, &resolved.endpoint);
+    Ok(Connection { cluster, user, namespace: resolved.namespace, namespace_explicit: resolved.namespace_explicit })
+}
+
+/// Why a request never got an answer from a world API server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// Nothing listens at the URL (unknown server, API server down).
+    Refused,
+    /// The server certificate is not trusted by the kubeconfig's CA.
+    UnknownAuthority,
+    /// The credentials were rejected (401).
+    Unauthorized,
+    /// A client-side problem reported as `error: <text>` before any request.
+    Client(String),
+    /// Printed as is (already complete).
+    Raw(String),
+}
+
+/// The world cluster answering at the resolved endpoint, after the TLS handshake.
+pub fn reach(ctx: &mut Ctx<'_>, resolved: &Resolved) -> Result<String, Failure> {
+    let canonical = resolved.endpoint.canonical();
+    let world = &*ctx.world;
+    // Host names of the world's machines resolve to their addresses (`https://controlplane:6443`).
+    let found = world.clusters.iter().find(|(_, c)| {
+        let ep = Endpoint::parse(&c.server_url());
+        if ep.canonical() == canonical {
+            return true;
+        }
+        let (name, port) = resolved.endpoint.dial.rsplit_once(':').unwrap_or_default();
+        world.hosts.get(name).is_some_and(|h| format!("{}://{}:{port}", resolved.endpoint.scheme, h.ip) == ep.canonical())
+    });
+    let Some((name, cluster)) = found else { return Err(Failure::Refused) };
+    if !cluster.api_up {
+        return Err(Failure::Refused);
+    }
+    let name = name.clone();
+    if resolved.endpoint.scheme == "https" && !trusts_cluster_ca(ctx, &resolved.cluster_info) {
+        return Err(Failure::UnknownAuthority);
+    }
+    Ok(name)
+}
+
+/// Whether the kubeconfig's CA (inline or file) is the cluster CA, or verification is skipped.
+fn trusts_cluster_ca(ctx: &mut Ctx<'_>, cluster: &Map<String, Value>) -> bool {
+    if cluster.get("insecure-skip-tls-verify").and_then(Value::as_bool) == Some(true) {
+        return true;
+    }
+    let pem = identity::inline_or_file(ctx, cluster, "certificate-authority-data", "certificate-authority");
+    let Some(pem) = pem.ok().flatten() else { return false };
+    let ours = x509::parse(crate::world::scenario::CA_CERT.as_bytes());
+    let theirs = x509::parse(&pem);
+    matches!((ours, theirs), (Ok(a), Ok(b)) if a == b)
+}
+
+/// Prints a failure the way kubectl does, with the discovery klog lines first when the host has
+/// no discovery cache for that server.
+pub fn print_failure(ctx: &mut Ctx<'_>, endpoint: &Endpoint, failure: &Failure, discovery_attempts: usize) {
+    let cached = has_discovery_cache(ctx, endpoint);
+    let api = endpoint.request_url("/api?timeout=32s");
+    let (klog_cause, message) = match failure {
+        Failure::Refused => (
+            format!("Get \\\"{api}\\\": dial tcp {}: connect: connection refused", endpoint.dial),
+            format!("The connection to the server {} was refused - did you specify the right host or port?\n", endpoint.host),
+        ),
+        Failure::UnknownAuthority => (
+            format!("Get \\\"{api}\\\": tls: failed to verify certificate: x509: certificate signed by unknown authority"),
+            "Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown authority\n".to_string(),
+        ),
+        Failure::Unauthorized if cached => (String::new(), "error: You must be logged in to the server (Unauthorized)\n".to_string()),
+        Failure::Unauthorized => (
+            "the server has asked for the client to provide credentials".to_string(),
+            "error: You must be logged in to the server (the server has asked for the client to provide credentials)\n".to_string(),
+        ),
+        Failure::Client(text) => {
+            ctx.out.err(format!("error: {text}\n"));
+            return;
+        }
+        Failure::Raw(text) => {
+            ctx.out.err(text);
+            return;
+        }
+    };
+    if !cached {
+        for i in 0..discovery_attempts {
+            let line = klog_line(ctx.world.clock.now, i, &format!("\"Unhandled Error\" err=\"couldn't get current server API group list: {klog_cause}\""));
+            ctx.out.err(line);
+        }
+    }
+    ctx.out.err(message);
+}
+
+/// One client-go error line (`E0115 09:00:00.100000    1234 memcache.go:265] …`), rendered from
+/// the simulated clock (see the module docs).
+pub fn klog_line(now: i64, index: usize, text: &str) -> String {
+    let (_, mo, d, h, mi, s) = crate::world::clock::civil(now);
+    let pid = 1000 + now.rem_euclid(9000);
+    format!("E{mo:02}{d:02} {h:02}:{mi:02}:{s:02}.{:06} {pid:>7} memcache.go:265] {text}\n", 100_000 + index * 7)
+}
+
+fn cache_dir(ctx: &Ctx<'_>, endpoint: &Endpoint) -> String {
+    let home = ctx.var("HOME").unwrap_or("/root");
+    format!("{home}/.kube/cache/discovery/{}", endpoint.cache_key())
+}
+
+/// Whether kubectl on this host has discovery cached for the server: it has talked to it before
+/// (kubectl leaves `~/.kube/cache/discovery/HOST_PORT`), or this is a control-plane node of that
+/// cluster, where the exam's own setup ran kubectl as root.
+pub fn has_discovery_cache(ctx: &mut Ctx<'_>, endpoint: &Endpoint) -> bool {
+    let dir = cache_dir(ctx, endpoint);
+    if ctx.fs().is_dir(&dir) {
+        return true;
+    }
+    let host = ctx.host.clone();
+    ctx.world.clusters.values().any(|c| c.nodes.first() == Some(&host) && Endpoint::parse(&c.server_url()).canonical() == endpoint.canonical())
+}
+
+/// Leaves the discovery cache folder a successful contact creates.
+fn remember_discovery(ctx: &mut Ctx<'_>, endpoint: &Endpoint) {
+    let dir = cache_dir(ctx, endpoint);
+    let _ = ctx.fs().mkdir_all(&dir);
 }
 
 /// The namespace a client-side command (a `--dry-run=client` generator) uses, without needing a
-/// reachable server: `-n`, else the kubeconfig context's namespace, else `default`.
-pub fn client_namespace(_ctx: &mut Ctx<'_>, flags: &Parsed) -> (String, bool) {
-    match flags.get("namespace") {
-        Some(ns) => (ns.to_string(), true),
-        None => ("default".to_string(), false),
+/// reachable server: `-n`, else the kubeconfig context's namespace, else `default`. The bool is
+/// true only for `-n` (clientcmd's "overridden"), which is when generators set
+/// `metadata.namespace`.
+pub fn client_namespace(ctx: &mut Ctx<'_>, flags: &Parsed) -> (String, bool) {
+    if let Some(ns) = flags.get("namespace").filter(|n| !n.is_empty()) {
+        return (ns.to_string(), true);
+    }
+    let Ok(config) = load_config(ctx, flags) else { return ("default".to_string(), false) };
+    let context = flags.get("context").filter(|c| !c.is_empty()).map_or_else(|| config.current_context.clone(), str::to_string);
+    let ns = config.field(Section::Contexts, &context, "namespace");
+    (if ns.is_empty() { "default".to_string() } else { ns }, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_as_kubectl_names_them() {
+        let e = Endpoint::parse("https://172.30.1.2:6443");
+        assert_eq!((e.host.as_str(), e.dial.as_str(), e.cache_key().as_str()), ("172.30.1.2:6443", "172.30.1.2:6443", "172.30.1.2_6443"));
+        let e = Endpoint::parse("http://localhost:8080");
+        assert_eq!((e.host.as_str(), e.dial.as_str()), ("localhost:8080", "127.0.0.1:8080"));
+        let e = Endpoint::parse("127.0.0.1:3");
+        assert_eq!(e.url, "http://127.0.0.1:3");
+        assert_eq!(Endpoint::parse("https://10.0.0.1/").dial, "10.0.0.1:443");
+    }
+
+    #[test]
+    fn klog_lines_are_deterministic() {
+        let l = klog_line(crate::world::clock::EPOCH, 1, "x");
+        assert_eq!(l, format!("E0115 09:00:00.100007 {:>7} memcache.go:265] x\n", 1000 + crate::world::clock::EPOCH % 9000));
     }
 }
