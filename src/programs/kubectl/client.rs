@@ -204,22 +204,19 @@ pub fn connect(ctx: &mut Ctx<'_>, flags: &Parsed) -> Result<Connection, i32> {
 /// line, `version` none).
 pub fn connect_with(ctx: &mut Ctx<'_>, flags: &Parsed, discovery_attempts: usize) -> Result<Connection, i32> {
     let resolved = resolve(ctx, flags)?;
-    let cluster = match reach(ctx, &resolved) {
-        Ok(c) => c,
-        Err(failure) => {
-            print_failure(ctx, &resolved.endpoint, &failure, discovery_attempts);
-            return Err(1);
-        }
-    };
-    let user = match identity::authenticate(ctx, &resolved, &cluster) {
-        Ok(u) => u,
-        Err(failure) => {
-            print_failure(ctx, &resolved.endpoint, &failure, discovery_attempts);
-            return Err(1);
-        }
-    };
+    try_connect(ctx, &resolved).map_err(|failure| {
+        print_failure(ctx, &resolved.endpoint, &failure, discovery_attempts);
+        1
+    })
+}
+
+/// Reaches the server and authenticates, printing nothing: for verbs that word failures their own
+/// way (`api-versions`, `version`).
+pub fn try_connect(ctx: &mut Ctx<'_>, resolved: &Resolved) -> Result<Connection, Failure> {
+    let cluster = reach(ctx, resolved)?;
+    let user = identity::authenticate(ctx, resolved, &cluster)?;
     remember_discovery(ctx, &resolved.endpoint);
-    Ok(Connection { cluster, user, namespace: resolved.namespace, namespace_explicit: resolved.namespace_explicit })
+    Ok(Connection { cluster, user, namespace: resolved.namespace.clone(), namespace_explicit: resolved.namespace_explicit })
 }
 
 /// Why a request never got an answer from a world API server.
@@ -285,7 +282,8 @@ pub fn print_failure(ctx: &mut Ctx<'_>, endpoint: &Endpoint, failure: &Failure, 
         ),
         Failure::UnknownAuthority => (
             format!("Get \\\"{api}\\\": tls: failed to verify certificate: x509: certificate signed by unknown authority"),
-            "Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown authority\n".to_string(),
+            "Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown authority\n"
+                .to_string(),
         ),
         Failure::Unauthorized if cached => (String::new(), "error: You must be logged in to the server (Unauthorized)\n".to_string()),
         Failure::Unauthorized => (
@@ -303,7 +301,11 @@ pub fn print_failure(ctx: &mut Ctx<'_>, endpoint: &Endpoint, failure: &Failure, 
     };
     if !cached {
         for i in 0..discovery_attempts {
-            let line = klog_line(ctx.world.clock.now, i, &format!("\"Unhandled Error\" err=\"couldn't get current server API group list: {klog_cause}\""));
+            let line = klog_line(
+                ctx.world.clock.now,
+                i,
+                &format!("\"Unhandled Error\" err=\"couldn't get current server API group list: {klog_cause}\""),
+            );
             ctx.out.err(line);
         }
     }
@@ -332,7 +334,10 @@ pub fn has_discovery_cache(ctx: &mut Ctx<'_>, endpoint: &Endpoint) -> bool {
         return true;
     }
     let host = ctx.host.clone();
-    ctx.world.clusters.values().any(|c| c.nodes.first() == Some(&host) && Endpoint::parse(&c.server_url()).canonical() == endpoint.canonical())
+    ctx.world
+        .clusters
+        .values()
+        .any(|c| c.nodes.first() == Some(&host) && Endpoint::parse(&c.server_url()).canonical() == endpoint.canonical())
 }
 
 /// Leaves the discovery cache folder a successful contact creates.

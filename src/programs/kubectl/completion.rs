@@ -1,8 +1,81 @@
-//! `kubectl completion`.
+//! `kubectl completion SHELL`: a small completion script of our own for bash, zsh, fish and
+//! PowerShell. In the simulated shell `source <(kubectl completion bash)` only has to be
+//! accepted silently; the script registers `__start_kubectl` as real setups expect, so
+//! `complete -o default -F __start_kubectl k` keeps working.
 
+use super::flags::FlagDef;
 use crate::programs::Ctx;
 
-pub fn run(ctx: &mut Ctx<'_>, _args: &[String]) -> i32 {
-    ctx.out.err("error: kubectl completion is not available in this simulation yet\n");
-    1
+const FLAGS: &[FlagDef] = &[];
+
+const BASH: &str = "# bash completion for kubectl (kubetutor)\n\
+# Load it in the current shell with: source <(kubectl completion bash)\n\
+\n\
+__start_kubectl()\n\
+{\n\
+    local cur words\n\
+    cur=\"${COMP_WORDS[COMP_CWORD]}\"\n\
+    words=\"annotate api-resources api-versions apply auth cluster-info completion config create delete describe edit events explain expose get kustomize label patch replace run scale set taint version wait\"\n\
+    COMPREPLY=( $(compgen -W \"${words}\" -- \"${cur}\") )\n\
+}\n\
+\n\
+complete -o default -F __start_kubectl kubectl\n";
+
+const ZSH: &str = "#compdef kubectl\n\
+compdef _kubectl kubectl\n\
+\n\
+# zsh completion for kubectl (kubetutor)\n\
+# Load it in the current shell with: source <(kubectl completion zsh)\n\
+\n\
+_kubectl()\n\
+{\n\
+    local -a commands\n\
+    commands=(annotate api-resources api-versions apply auth cluster-info completion config create delete describe edit events explain expose get kustomize label patch replace run scale set taint version wait)\n\
+    _describe 'command' commands\n\
+}\n\
+\n\
+if [ \"$funcstack[1]\" = \"_kubectl\" ]; then\n\
+    _kubectl\n\
+fi\n";
+
+const FISH: &str = "# fish completion for kubectl (kubetutor)\n\
+# Load it in the current shell with: kubectl completion fish | source\n\
+complete -c kubectl -f -a 'annotate api-resources api-versions apply auth cluster-info completion config create delete describe edit events explain expose get kustomize label patch replace run scale set taint version wait'\n";
+
+const POWERSHELL: &str = "# powershell completion for kubectl (kubetutor)\n\
+Register-ArgumentCompleter -CommandName 'kubectl' -ScriptBlock {\n\
+    param($wordToComplete)\n\
+    'annotate','api-resources','api-versions','apply','auth','cluster-info','completion','config','create','delete','describe','edit','events','explain','expose','get','kustomize','label','patch','replace','run','scale','set','taint','version','wait' | Where-Object { $_ -like \"$wordToComplete*\" }\n\
+}\n";
+
+pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
+    let flags = match super::parse_flags(ctx, "completion", FLAGS, args) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let usage = "See 'kubectl completion -h' for help and examples\n";
+    match flags.args.as_slice() {
+        [] => {
+            ctx.out.err(format!("error: Shell not specified.\n{usage}"));
+            1
+        }
+        [shell] => {
+            let script = match shell.as_str() {
+                "bash" => BASH,
+                "zsh" => ZSH,
+                "fish" => FISH,
+                "powershell" => POWERSHELL,
+                other => {
+                    ctx.out.err(format!("error: Unsupported shell type \"{other}\".\n{usage}"));
+                    return 1;
+                }
+            };
+            ctx.out.out(script);
+            0
+        }
+        _ => {
+            ctx.out.err(format!("error: Too many arguments. Expected only the shell type.\n{usage}"));
+            1
+        }
+    }
 }

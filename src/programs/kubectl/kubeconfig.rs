@@ -228,12 +228,7 @@ impl Kubeconfig {
 
     /// A string field of a named entry (`""` when absent).
     pub fn field(&self, section: Section, name: &str, field: &str) -> String {
-        self.section(section)
-            .get(name)
-            .and_then(|e| e.body.get(field))
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string()
+        self.section(section).get(name).and_then(|e| e.body.get(field)).and_then(Value::as_str).unwrap_or_default().to_string()
     }
 
     /// The file new entries are written to: the first existing file of the chain, else the last.
@@ -433,7 +428,10 @@ mod tests {
     fn garbage_is_reported_like_clientcmd() {
         let f = fs_with(&[("/bad", "garbage\n")]);
         let e = Kubeconfig::load(&f, vec!["/bad".into()], true).unwrap_err().to_string();
-        assert!(e.starts_with("error loading config file \"/bad\": couldn't get version/kind; json parse error: json: cannot unmarshal string"), "{e}");
+        assert!(
+            e.starts_with("error loading config file \"/bad\": couldn't get version/kind; json parse error: json: cannot unmarshal string"),
+            "{e}"
+        );
     }
 
     #[test]

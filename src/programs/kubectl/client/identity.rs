@@ -123,7 +123,8 @@ pub fn token_user(ctx: &mut Ctx<'_>, cluster: &str, token: &str) -> Option<UserI
     if field("token-secret")? != secret || field("usage-bootstrap-authentication").as_deref() != Some("true") {
         return None;
     }
-    let mut groups: Vec<String> = field("auth-extra-groups").unwrap_or_default().split(',').filter(|g| !g.is_empty()).map(str::to_string).collect();
+    let mut groups: Vec<String> =
+        field("auth-extra-groups").unwrap_or_default().split(',').filter(|g| !g.is_empty()).map(str::to_string).collect();
     groups.insert(0, "system:bootstrappers".into());
     groups.push(AUTHENTICATED.into());
     Some(UserInfo { name: format!("system:bootstrap:{id}"), groups })
@@ -145,8 +146,11 @@ pub fn jwt_claims(token: &str) -> Option<Map<String, Value>> {
 fn impersonate(ctx: &mut Ctx<'_>, resolved: &Resolved, cluster: &str, real: UserInfo) -> Result<UserInfo, Failure> {
     let auth = &resolved.auth_info;
     let as_user = auth.get("as").and_then(Value::as_str).unwrap_or_default().to_string();
-    let as_groups: Vec<String> =
-        auth.get("as-groups").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect()).unwrap_or_default();
+    let as_groups: Vec<String> = auth
+        .get("as-groups")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .unwrap_or_default();
     if as_user.is_empty() {
         if !as_groups.is_empty() {
             return Err(Failure::Client("requesting uid, groups or user-extra for  without impersonating a user".into()));
@@ -155,7 +159,13 @@ fn impersonate(ctx: &mut Ctx<'_>, resolved: &Resolved, cluster: &str, real: User
     }
     let mut checks = Vec::new();
     if let Some((ns, name)) = as_user.strip_prefix("system:serviceaccount:").and_then(|r| r.split_once(':')) {
-        checks.push(Attributes { verb: "impersonate".into(), resource: "serviceaccounts".into(), namespace: ns.into(), name: name.into(), ..Attributes::default() });
+        checks.push(Attributes {
+            verb: "impersonate".into(),
+            resource: "serviceaccounts".into(),
+            namespace: ns.into(),
+            name: name.into(),
+            ..Attributes::default()
+        });
     } else {
         checks.push(Attributes { verb: "impersonate".into(), resource: "users".into(), name: as_user.clone(), ..Attributes::default() });
     }
