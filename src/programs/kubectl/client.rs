@@ -273,6 +273,14 @@ fn trusts_cluster_ca(ctx: &mut Ctx<'_>, cluster: &Map<String, Value>) -> bool {
 /// Prints a failure the way kubectl does, with the discovery klog lines first when the host has
 /// no discovery cache for that server.
 pub fn print_failure(ctx: &mut Ctx<'_>, endpoint: &Endpoint, failure: &Failure, discovery_attempts: usize) {
+    let (noise, message) = failure_parts(ctx, endpoint, failure, discovery_attempts);
+    ctx.out.err(noise);
+    ctx.out.err(message);
+}
+
+/// The two parts of a failure's stderr: the discovery klog lines (empty when cached) and the
+/// final message, for verbs that print something between them.
+pub fn failure_parts(ctx: &mut Ctx<'_>, endpoint: &Endpoint, failure: &Failure, discovery_attempts: usize) -> (String, String) {
     let cached = has_discovery_cache(ctx, endpoint);
     let api = endpoint.request_url("/api?timeout=32s");
     let (klog_cause, message) = match failure {
@@ -290,26 +298,17 @@ pub fn print_failure(ctx: &mut Ctx<'_>, endpoint: &Endpoint, failure: &Failure, 
             "the server has asked for the client to provide credentials".to_string(),
             "error: You must be logged in to the server (the server has asked for the client to provide credentials)\n".to_string(),
         ),
-        Failure::Client(text) => {
-            ctx.out.err(format!("error: {text}\n"));
-            return;
-        }
-        Failure::Raw(text) => {
-            ctx.out.err(text);
-            return;
-        }
+        Failure::Client(text) => return (String::new(), format!("error: {text}\n")),
+        Failure::Raw(text) => return (String::new(), text.clone()),
     };
+    let mut noise = String::new();
     if !cached {
         for i in 0..discovery_attempts {
-            let line = klog_line(
-                ctx.world.clock.now,
-                i,
-                &format!("\"Unhandled Error\" err=\"couldn't get current server API group list: {klog_cause}\""),
-            );
-            ctx.out.err(line);
+            let text = format!("\"Unhandled Error\" err=\"couldn't get current server API group list: {klog_cause}\"");
+            noise.push_str(&klog_line(ctx.world.clock.now, i, &text));
         }
     }
-    ctx.out.err(message);
+    (noise, message)
 }
 
 /// One client-go error line (`E0115 09:00:00.100000    1234 memcache.go:265] …`), rendered from

@@ -27,19 +27,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
         Ok(c) => c,
         Err(failure) => {
             // The discovery lines come first, then the hint, then the error itself.
-            let mut noise = crate::programs::Output::default();
-            std::mem::swap(ctx.out, &mut noise);
-            client::print_failure(ctx, &resolved.endpoint, &failure, client::DISCOVERY_ATTEMPTS);
-            std::mem::swap(ctx.out, &mut noise);
-            let text = noise.stderr_string();
-            let (klog, message) = match text.rfind("memcache.go:265]") {
-                Some(i) => {
-                    let cut = text[i..].find('\n').map_or(text.len(), |n| i + n + 1);
-                    (text[..cut].to_string(), text[cut..].to_string())
-                }
-                None => (String::new(), text),
-            };
-            ctx.out.err(klog);
+            let (noise, message) = client::failure_parts(ctx, &resolved.endpoint, &failure, client::DISCOVERY_ATTEMPTS);
+            ctx.out.err(noise);
             ctx.out.out(DUMP_HINT);
             ctx.out.err(message);
             return 1;

@@ -3,14 +3,18 @@
 //! service-account tokens, bootstrap tokens; anonymous requests when nothing is sent), then the
 //! impersonation filter for `--as`/`--as-group`.
 
+use std::collections::BTreeMap;
+
 use base64::Engine;
 use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
 
 use super::{Failure, Resolved, x509};
 use crate::cluster::{Attributes, Decision, Registry, UserInfo};
 use crate::programs::Ctx;
 
 const AUTHENTICATED: &str = "system:authenticated";
+const CREDENTIAL_ID: &str = "authentication.kubernetes.io/credential-id";
 
 /// Bytes from an inline `*-data` field (base64) or else the file a path field names.
 pub fn inline_or_file(ctx: &mut Ctx<'_>, map: &Map<String, Value>, data_key: &str, file_key: &str) -> Result<Option<Vec<u8>>, String> {
@@ -24,13 +28,33 @@ pub fn inline_or_file(ctx: &mut Ctx<'_>, map: &Map<String, Value>, data_key: &st
     Ok(None)
 }
 
-/// Authenticates the resolved credentials against `cluster` and applies impersonation.
-pub fn authenticate(ctx: &mut Ctx<'_>, resolved: &Resolved, cluster: &str) -> Result<UserInfo, Failure> {
-    let user = authenticate_credentials(ctx, resolved, cluster)?;
-    impersonate(ctx, resolved, cluster, user)
+/// A user as the API server's `user.Info` has it, with the uid and extra fields
+/// `kubectl auth whoami` shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub user: UserInfo,
+    pub uid: String,
+    pub extra: BTreeMap<String, Vec<String>>,
 }
 
-fn authenticate_credentials(ctx: &mut Ctx<'_>, resolved: &Resolved, cluster: &str) -> Result<UserInfo, Failure> {
+impl Identity {
+    fn plain(user: UserInfo) -> Self {
+        Identity { user, uid: String::new(), extra: BTreeMap::new() }
+    }
+}
+
+/// Authenticates the resolved credentials against `cluster` and applies impersonation.
+pub fn authenticate(ctx: &mut Ctx<'_>, resolved: &Resolved, cluster: &str) -> Result<UserInfo, Failure> {
+    authenticate_identity(ctx, resolved, cluster).map(|i| i.user)
+}
+
+/// [`authenticate`] with the uid and extra fields.
+pub fn authenticate_identity(ctx: &mut Ctx<'_>, resolved: &Resolved, cluster: &str) -> Result<Identity, Failure> {
+    let identity = authenticate_credentials(ctx, resolved, cluster)?;
+    impersonate(ctx, resolved, cluster, identity)
+}
+
+fn authenticate_credentials(ctx: &mut Ctx<'_>, resolved: &Resolved, cluster: &str) -> Result<Identity, Failure> {
     let auth = &resolved.auth_info;
     let cert = inline_or_file(ctx, auth, "client-certificate-data", "client-certificate").map_err(Failure::Client)?;
     let key = inline_or_file(ctx, auth, "client-key-data", "client-key").map_err(Failure::Client)?;
@@ -72,7 +96,10 @@ fn authenticate_credentials(ctx: &mut Ctx<'_>, resolved: &Resolved, cluster: &st
         }
         let mut groups = info.subject_o;
         groups.push(AUTHENTICATED.into());
-        return Ok(UserInfo { name: info.subject_cn, groups });
+        let der = x509::der(&cert).unwrap_or_default();
+        let digest: String = Sha256::digest(&der).iter().map(|b| format!("{b:02x}")).collect();
+        let extra = BTreeMap::from([(CREDENTIAL_ID.to_string(), vec![format!("X509SHA256={digest}")])]);
+        return Ok(Identity { user: UserInfo { name: info.subject_cn, groups }, uid: String::new(), extra });
     }
     if let Some(token) = token {
         return token_user(ctx, cluster, &token).ok_or(Failure::Unauthorized);
@@ -86,12 +113,12 @@ fn authenticate_credentials(ctx: &mut Ctx<'_>, resolved: &Resolved, cluster: &st
         ctx.out.out("Please enter Username: ");
         return Err(Failure::Client("EOF".into()));
     }
-    Ok(UserInfo { name: "system:anonymous".into(), groups: vec!["system:unauthenticated".into()] })
+    Ok(Identity::plain(UserInfo { name: "system:anonymous".into(), groups: vec!["system:unauthenticated".into()] }))
 }
 
 /// A bearer token's user: a service-account JWT whose account exists, or a bootstrap token
 /// matching its Secret in kube-system.
-pub fn token_user(ctx: &mut Ctx<'_>, cluster: &str, token: &str) -> Option<UserInfo> {
+pub fn token_user(ctx: &mut Ctx<'_>, cluster: &str, token: &str) -> Option<Identity> {
     if let Some(claims) = jwt_claims(token) {
         let sub = claims.get("sub").and_then(Value::as_str)?;
         if let Some(exp) = claims.get("exp").and_then(Value::as_i64)
@@ -103,11 +130,23 @@ pub fn token_user(ctx: &mut Ctx<'_>, cluster: &str, token: &str) -> Option<UserI
         let (ns, name) = rest.split_once(':')?;
         let res = Registry::builtin().lookup("serviceaccounts")?;
         let api = ctx.world.api(cluster)?;
-        api.get(&UserInfo::system(), res, Some(ns), name).ok()?;
-        return Some(UserInfo {
-            name: sub.to_string(),
-            groups: vec!["system:serviceaccounts".into(), format!("system:serviceaccounts:{ns}"), AUTHENTICATED.into()],
-        });
+        let sa = api.get(&UserInfo::system(), res, Some(ns), name).ok()?;
+        let mut extra = BTreeMap::new();
+        let claim = |p: &str| claims_value(&claims, p);
+        if let Some(jti) = claim("/jti") {
+            extra.insert(CREDENTIAL_ID.to_string(), vec![format!("JTI={jti}")]);
+        }
+        for kind in ["node", "pod"] {
+            if let Some(n) = claim(&format!("/kubernetes.io/{kind}/name")) {
+                extra.insert(format!("authentication.kubernetes.io/{kind}-name"), vec![n]);
+            }
+            if let Some(u) = claim(&format!("/kubernetes.io/{kind}/uid")) {
+                extra.insert(format!("authentication.kubernetes.io/{kind}-uid"), vec![u]);
+            }
+        }
+        let uid = sa.pointer("/metadata/uid").and_then(Value::as_str).unwrap_or_default().to_string();
+        let groups = vec!["system:serviceaccounts".into(), format!("system:serviceaccounts:{ns}"), AUTHENTICATED.into()];
+        return Some(Identity { user: UserInfo { name: sub.to_string(), groups }, uid, extra });
     }
     let (id, secret) = token.split_once('.')?;
     if id.len() != 6 || secret.len() != 16 {
@@ -127,7 +166,16 @@ pub fn token_user(ctx: &mut Ctx<'_>, cluster: &str, token: &str) -> Option<UserI
         field("auth-extra-groups").unwrap_or_default().split(',').filter(|g| !g.is_empty()).map(str::to_string).collect();
     groups.insert(0, "system:bootstrappers".into());
     groups.push(AUTHENTICATED.into());
-    Some(UserInfo { name: format!("system:bootstrap:{id}"), groups })
+    Some(Identity::plain(UserInfo { name: format!("system:bootstrap:{id}"), groups }))
+}
+
+fn claims_value(claims: &Map<String, Value>, pointer: &str) -> Option<String> {
+    let parts: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
+    let mut cur = claims.get(parts[0])?;
+    for p in &parts[1..] {
+        cur = cur.get(*p)?;
+    }
+    cur.as_str().map(str::to_string)
 }
 
 /// The claims of a JWT-shaped token (`header.payload.signature`, base64url).
@@ -143,7 +191,8 @@ pub fn jwt_claims(token: &str) -> Option<Map<String, Value>> {
 
 /// The impersonation filter: `--as`/`--as-group` (or the kubeconfig's `as`/`as-groups`) need the
 /// `impersonate` verb on users, service accounts and groups.
-fn impersonate(ctx: &mut Ctx<'_>, resolved: &Resolved, cluster: &str, real: UserInfo) -> Result<UserInfo, Failure> {
+fn impersonate(ctx: &mut Ctx<'_>, resolved: &Resolved, cluster: &str, identity: Identity) -> Result<Identity, Failure> {
+    let real = identity.user.clone();
     let auth = &resolved.auth_info;
     let as_user = auth.get("as").and_then(Value::as_str).unwrap_or_default().to_string();
     let as_groups: Vec<String> = auth
@@ -155,7 +204,7 @@ fn impersonate(ctx: &mut Ctx<'_>, resolved: &Resolved, cluster: &str, real: User
         if !as_groups.is_empty() {
             return Err(Failure::Client("requesting uid, groups or user-extra for  without impersonating a user".into()));
         }
-        return Ok(real);
+        return Ok(identity);
     }
     let mut checks = Vec::new();
     if let Some((ns, name)) = as_user.strip_prefix("system:serviceaccount:").and_then(|r| r.split_once(':')) {
@@ -196,7 +245,7 @@ fn impersonate(ctx: &mut Ctx<'_>, resolved: &Resolved, cluster: &str, real: User
     if as_user != "system:anonymous" && !groups.iter().any(|g| g == AUTHENTICATED) {
         groups.push(AUTHENTICATED.into());
     }
-    Ok(UserInfo { name: as_user, groups })
+    Ok(Identity::plain(UserInfo { name: as_user, groups }))
 }
 
 #[cfg(test)]

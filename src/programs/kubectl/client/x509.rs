@@ -30,6 +30,11 @@ pub fn parse(data: &[u8]) -> Result<CertInfo, CertError> {
     parse_der(&der)
 }
 
+/// The DER bytes of the first certificate of a PEM bundle (or of raw DER).
+pub fn der(data: &[u8]) -> Result<Vec<u8>, CertError> {
+    pem_to_der(data)
+}
+
 fn pem_to_der(data: &[u8]) -> Result<Vec<u8>, CertError> {
     let text = String::from_utf8_lossy(data);
     let Some(start) = text.find("-----BEGIN CERTIFICATE-----") else {
