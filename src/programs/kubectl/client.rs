@@ -379,4 +379,94 @@ mod tests {
         let l = klog_line(crate::world::clock::EPOCH, 1, "x");
         assert_eq!(l, format!("E0115 09:00:00.100007 {:>7} memcache.go:265] x\n", 1000 + crate::world::clock::EPOCH % 9000));
     }
+
+    /// Runs `kubectl ARGS` on `host` of `world` as root.
+    fn kubectl(world: &mut crate::world::World, host: &str, line: &str) -> (String, String, i32) {
+        let env: std::collections::BTreeMap<String, String> = [("HOME".to_string(), "/root".to_string())].into();
+        let mut out = crate::programs::Output::default();
+        let args: Vec<String> = line.split_whitespace().map(str::to_string).collect();
+        let mut ctx = Ctx { world, host: host.into(), cwd: "/root".into(), env: &env, stdin: &[], out: &mut out, subshell: crate::shell::subshell };
+        let code = crate::programs::kubectl::run(&mut ctx, &args);
+        (out.stdout_string(), out.stderr_string(), code)
+    }
+
+    fn connect_on(world: &mut crate::world::World, host: &str, extra: &[&str]) -> (Result<Connection, i32>, String) {
+        let env: std::collections::BTreeMap<String, String> = [("HOME".to_string(), "/root".to_string())].into();
+        let mut out = crate::programs::Output::default();
+        let defs: Vec<_> = crate::programs::kubectl::GLOBAL_FLAGS.to_vec();
+        let flags = crate::programs::kubectl::flags::parse(&defs, &extra.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
+        let mut ctx = Ctx { world, host: host.into(), cwd: "/root".into(), env: &env, stdin: &[], out: &mut out, subshell: crate::shell::subshell };
+        let r = connect(&mut ctx, &flags);
+        (r, out.stderr_string())
+    }
+
+    #[test]
+    fn worker_without_kubeconfig_dials_localhost_8080() {
+        let mut world = crate::world::scenario::default_world();
+        let (r, err) = connect_on(&mut world, "node01", &[]);
+        assert_eq!(r.err(), Some(1));
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(lines.len(), 6, "{err}");
+        assert!(lines[0].ends_with(r#"memcache.go:265] "Unhandled Error" err="couldn't get current server API group list: Get \"http://localhost:8080/api?timeout=32s\": dial tcp 127.0.0.1:8080: connect: connection refused""#), "{err}");
+        assert_eq!(lines[5], "The connection to the server localhost:8080 was refused - did you specify the right host or port?");
+        let (out, err, code) = kubectl(&mut world, "node01", "version");
+        assert_eq!((out.as_str(), code), ("Client Version: v1.35.2\nKustomize Version: v5.7.1\n", 1));
+        assert_eq!(err, "The connection to the server localhost:8080 was refused - did you specify the right host or port?\n");
+    }
+
+    #[test]
+    fn admin_on_controlplane_and_api_down() {
+        let mut world = crate::world::scenario::default_world();
+        let (r, _) = connect_on(&mut world, "controlplane", &[]);
+        let conn = r.unwrap();
+        assert_eq!((conn.cluster.as_str(), conn.user, conn.namespace.as_str()), ("kubernetes", UserInfo::admin(), "default"));
+        if let Some(c) = world.clusters.get_mut("kubernetes") {
+            c.api_up = false;
+        }
+        let (r, err) = connect_on(&mut world, "controlplane", &[]);
+        assert!(r.is_err());
+        assert_eq!(err, "The connection to the server 172.30.1.2:6443 was refused - did you specify the right host or port?\n");
+    }
+
+    #[test]
+    fn flags_override_the_kubeconfig() {
+        let mut world = crate::world::scenario::default_world();
+        let (r, err) = connect_on(&mut world, "controlplane", &["--context=prod"]);
+        assert!(r.is_err());
+        assert_eq!(err, "Error in configuration: context was not found for specified context: prod\n");
+        let (r, _) = connect_on(&mut world, "controlplane", &["-n", "kube-system", "--as=jane", "--as-group=dev"]);
+        let conn = r.unwrap();
+        assert_eq!(conn.user, UserInfo { name: "jane".into(), groups: vec!["dev".into(), "system:authenticated".into()] });
+        assert!(conn.namespace_explicit);
+        let (r, err) = connect_on(&mut world, "controlplane", &["--server=https://10.9.9.9:6443"]);
+        assert!(r.is_err());
+        // A server this host never reached: no discovery cache, so five klog lines first.
+        assert_eq!(err.lines().filter(|l| l.contains("memcache.go:265]")).count(), 5);
+        assert!(err.ends_with("\nThe connection to the server 10.9.9.9:6443 was refused - did you specify the right host or port?\n"), "{err}");
+    }
+
+    #[test]
+    fn tokens_of_service_accounts() {
+        use base64::Engine;
+        let mut world = crate::world::scenario::default_world();
+        let enc = |v: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
+        let token = format!("{}.{}.c2ln", enc(r#"{"alg":"RS256"}"#), enc(r#"{"sub":"system:serviceaccount:default:bot","jti":"j1"}"#));
+        // The account does not exist yet: the token is rejected.
+        let (r, err) = connect_on(&mut world, "node01", &["--server=https://172.30.1.2:6443", "--insecure-skip-tls-verify", &format!("--token={token}")]);
+        assert!(r.is_err());
+        assert!(err.ends_with("error: You must be logged in to the server (the server has asked for the client to provide credentials)\n"), "{err}");
+        if let (Some(res), Some(mut api)) = (crate::cluster::Registry::builtin().lookup("serviceaccounts"), world.api("kubernetes")) {
+            let sa = serde_json::json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "bot"}});
+            api.create(&UserInfo::system(), res, Some("default"), sa, &crate::cluster::WriteOptions::default()).unwrap();
+        }
+        let (r, _) = connect_on(&mut world, "node01", &["--server=https://172.30.1.2:6443", "--insecure-skip-tls-verify", &format!("--token={token}")]);
+        let user = r.unwrap().user;
+        assert_eq!(user.name, "system:serviceaccount:default:bot");
+        assert_eq!(user.groups, ["system:serviceaccounts", "system:serviceaccounts:default", "system:authenticated"]);
+        // Without a CA or --insecure-skip-tls-verify the server certificate is not trusted.
+        let (r, err) = connect_on(&mut world, "node01", &["--server=https://172.30.1.2:6443", &format!("--token={token}")]);
+        assert!(r.is_err());
+        assert!(err.ends_with("Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown authority\n"), "{err}");
+    }
 }
+
