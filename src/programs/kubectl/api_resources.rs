@@ -91,7 +91,9 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
     }
     let output = flags.string("output", "");
     if !matches!(output.as_str(), "" | "wide" | "name" | "json" | "yaml") {
-        ctx.out.err(format!("error: --output {output} is not available\n"));
+        ctx.out.err(format!(
+            "error: unable to match a printer suitable for the output format \"{output}\", allowed formats are: json,kyaml,name,wide,yaml\n"
+        ));
         return 1;
     }
     let sort_by = flags.string("sort-by", "");

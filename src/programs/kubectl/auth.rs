@@ -189,14 +189,17 @@ impl Row {
     }
 }
 
-/// Splits rules into one row per group/resource/name or URL, then merges the verbs of rows that
-/// differ only in verbs (rbac's `BreakdownRule` and `CompactRules`).
+/// Splits rules into one row per group/resource/name or URL, then merges the verbs of simple
+/// resource rows (one group, one resource, no names) for the same resource (rbac's
+/// `BreakdownRule` and `CompactRules`). Other rows stay as they are, duplicates included, which
+/// is why real `--list` output can show `[/healthz]` twice.
 fn compact(rules: &[RuleSummary]) -> Vec<Row> {
     let mut rows: Vec<Row> = Vec::new();
     let mut push = |row: Row| {
+        let simple = row.url.is_none() && row.resource_name.is_none();
         if let Some(existing) = rows
             .iter_mut()
-            .find(|r| r.group == row.group && r.resource == row.resource && r.resource_name == row.resource_name && r.url == row.url)
+            .find(|r| simple && r.url.is_none() && r.resource_name.is_none() && r.group == row.group && r.resource == row.resource)
         {
             for v in row.verbs {
                 if !existing.verbs.contains(&v) {
@@ -361,6 +364,8 @@ mod tests {
             rule(&["get"], &[], &[], &[], &["/healthz", "/livez"]),
             rule(&["*"], &[], &[], &[], &["*"]),
             rule(&["get"], &[], &[], &[], &["/api", "/api/*"]),
+            rule(&["get"], &[], &[], &[], &["/healthz"]),
+            rule(&["watch"], &[""], &["pods"], &[], &[]),
         ];
         let order: Vec<String> = compact(&rules)
             .iter()
@@ -385,6 +390,7 @@ mod tests {
                 "pods",
                 "/api/*",
                 "/api",
+                "/healthz",
                 "/healthz",
                 "/livez",
                 "deploymentsapi",
