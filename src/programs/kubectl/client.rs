@@ -385,7 +385,8 @@ mod tests {
         let env: std::collections::BTreeMap<String, String> = [("HOME".to_string(), "/root".to_string())].into();
         let mut out = crate::programs::Output::default();
         let args: Vec<String> = line.split_whitespace().map(str::to_string).collect();
-        let mut ctx = Ctx { world, host: host.into(), cwd: "/root".into(), env: &env, stdin: &[], out: &mut out, subshell: crate::shell::subshell };
+        let mut ctx =
+            Ctx { world, host: host.into(), cwd: "/root".into(), env: &env, stdin: &[], out: &mut out, subshell: crate::shell::subshell };
         let code = crate::programs::kubectl::run(&mut ctx, &args);
         (out.stdout_string(), out.stderr_string(), code)
     }
@@ -395,7 +396,8 @@ mod tests {
         let mut out = crate::programs::Output::default();
         let defs: Vec<_> = crate::programs::kubectl::GLOBAL_FLAGS.to_vec();
         let flags = crate::programs::kubectl::flags::parse(&defs, &extra.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
-        let mut ctx = Ctx { world, host: host.into(), cwd: "/root".into(), env: &env, stdin: &[], out: &mut out, subshell: crate::shell::subshell };
+        let mut ctx =
+            Ctx { world, host: host.into(), cwd: "/root".into(), env: &env, stdin: &[], out: &mut out, subshell: crate::shell::subshell };
         let r = connect(&mut ctx, &flags);
         (r, out.stderr_string())
     }
@@ -442,7 +444,10 @@ mod tests {
         assert!(r.is_err());
         // A server this host never reached: no discovery cache, so five klog lines first.
         assert_eq!(err.lines().filter(|l| l.contains("memcache.go:265]")).count(), 5);
-        assert!(err.ends_with("\nThe connection to the server 10.9.9.9:6443 was refused - did you specify the right host or port?\n"), "{err}");
+        assert!(
+            err.ends_with("\nThe connection to the server 10.9.9.9:6443 was refused - did you specify the right host or port?\n"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -452,21 +457,60 @@ mod tests {
         let enc = |v: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
         let token = format!("{}.{}.c2ln", enc(r#"{"alg":"RS256"}"#), enc(r#"{"sub":"system:serviceaccount:default:bot","jti":"j1"}"#));
         // The account does not exist yet: the token is rejected.
-        let (r, err) = connect_on(&mut world, "node01", &["--server=https://172.30.1.2:6443", "--insecure-skip-tls-verify", &format!("--token={token}")]);
+        let (r, err) = connect_on(
+            &mut world,
+            "node01",
+            &["--server=https://172.30.1.2:6443", "--insecure-skip-tls-verify", &format!("--token={token}")],
+        );
         assert!(r.is_err());
-        assert!(err.ends_with("error: You must be logged in to the server (the server has asked for the client to provide credentials)\n"), "{err}");
+        assert!(
+            err.ends_with("error: You must be logged in to the server (the server has asked for the client to provide credentials)\n"),
+            "{err}"
+        );
         if let (Some(res), Some(mut api)) = (crate::cluster::Registry::builtin().lookup("serviceaccounts"), world.api("kubernetes")) {
             let sa = serde_json::json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "bot"}});
             api.create(&UserInfo::system(), res, Some("default"), sa, &crate::cluster::WriteOptions::default()).unwrap();
         }
-        let (r, _) = connect_on(&mut world, "node01", &["--server=https://172.30.1.2:6443", "--insecure-skip-tls-verify", &format!("--token={token}")]);
+        let (r, _) = connect_on(
+            &mut world,
+            "node01",
+            &["--server=https://172.30.1.2:6443", "--insecure-skip-tls-verify", &format!("--token={token}")],
+        );
         let user = r.unwrap().user;
         assert_eq!(user.name, "system:serviceaccount:default:bot");
         assert_eq!(user.groups, ["system:serviceaccounts", "system:serviceaccounts:default", "system:authenticated"]);
         // Without a CA or --insecure-skip-tls-verify the server certificate is not trusted.
         let (r, err) = connect_on(&mut world, "node01", &["--server=https://172.30.1.2:6443", &format!("--token={token}")]);
         assert!(r.is_err());
-        assert!(err.ends_with("Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown authority\n"), "{err}");
+        assert!(
+            err.ends_with(
+                "Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown authority\n"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn other_verbs_on_a_worker_word_the_failure_their_way() {
+        let mut world = crate::world::scenario::default_world();
+        let (out, err, code) = kubectl(&mut world, "node01", "config get-contexts");
+        assert_eq!((out.as_str(), err.as_str(), code), ("CURRENT   NAME   CLUSTER   AUTHINFO   NAMESPACE\n", "", 0));
+        let (_, err, code) = kubectl(&mut world, "node01", "config current-context");
+        assert_eq!((err.as_str(), code), ("error: current-context is not set\n", 1));
+        let (_, err, code) = kubectl(&mut world, "node01", "api-versions");
+        assert_eq!(code, 1);
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(lines.len(), 2, "{err}");
+        assert_eq!(
+            lines[1],
+            r#"error: couldn't get available api versions from server: Get "http://localhost:8080/api?timeout=32s": dial tcp 127.0.0.1:8080: connect: connection refused"#
+        );
+        let (out, err, code) = kubectl(&mut world, "node01", "auth can-i get pods");
+        assert_eq!((out.as_str(), code), ("", 1));
+        assert_eq!(err.lines().filter(|l| l.contains("memcache.go")).count(), 2);
+        assert!(err.ends_with("Warning: the server doesn't have a resource type 'pods'\n\nThe connection to the server localhost:8080 was refused - did you specify the right host or port?\n"), "{err}");
+        let (out, err, code) = kubectl(&mut world, "node01", "cluster-info");
+        assert_eq!((out.as_str(), code), ("\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n", 1));
+        assert_eq!(err.lines().count(), 6);
     }
 }
-
