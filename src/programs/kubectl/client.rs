@@ -116,9 +116,9 @@ pub fn resolve(ctx: &mut Ctx<'_>, flags: &Parsed) -> Result<Resolved, i32> {
         }
     };
     let context = flags.get("context").filter(|c| !c.is_empty()).map_or_else(|| config.current_context.clone(), str::to_string);
+    let mut problems = Vec::new();
     if !context.is_empty() && !config.contexts.contains_key(&context) {
-        ctx.out.err(format!("Error in configuration: context was not found for specified context: {context}\n"));
-        return Err(1);
+        problems.push(format!("context was not found for specified context: {context}"));
     }
     let ctx_field = |f: &str| config.field(Section::Contexts, &context, f);
     let cluster_name = flags.get("cluster").filter(|c| !c.is_empty()).map_or_else(|| ctx_field("cluster"), str::to_string);
@@ -131,9 +131,21 @@ pub fn resolve(ctx: &mut Ctx<'_>, flags: &Parsed) -> Result<Resolved, i32> {
         ctx.out.err(format!("error: auth info \"{user_name}\" does not exist\n"));
         return Err(1);
     }
-    let mut cluster_info = config.clusters.get(&cluster_name).map(|e| e.body.clone()).unwrap_or_default();
-    let mut auth_info = config.users.get(&user_name).map(|e| e.body.clone()).unwrap_or_default();
+    let mut cluster_info = config.resolved_body(Section::Clusters, &cluster_name).unwrap_or_default();
+    let mut auth_info = config.resolved_body(Section::Users, &user_name).unwrap_or_default();
     apply_overrides(flags, &ctx.cwd, &mut cluster_info, &mut auth_info);
+    problems.extend(validate(ctx, &cluster_name, &cluster_info, &user_name, &auth_info));
+    match problems.as_slice() {
+        [] => {}
+        [one] => {
+            ctx.out.err(format!("Error in configuration: {one}\n"));
+            return Err(1);
+        }
+        many => {
+            ctx.out.err(format!("Error in configuration: \n{}", many.iter().map(|p| format!("* {p}\n")).collect::<String>()));
+            return Err(1);
+        }
+    }
     let server = cluster_info.get("server").and_then(Value::as_str).filter(|s| !s.is_empty()).unwrap_or("http://localhost:8080");
     let endpoint = Endpoint::parse(server);
     let (namespace, namespace_explicit) = match flags.get("namespace").filter(|n| !n.is_empty()) {
@@ -144,6 +156,47 @@ pub fn resolve(ctx: &mut Ctx<'_>, flags: &Parsed) -> Result<Resolved, i32> {
         }
     };
     Ok(Resolved { config, context, cluster_name, user_name, cluster_info, auth_info, endpoint, namespace, namespace_explicit })
+}
+
+/// clientcmd's `validateClusterInfo` and `validateAuthInfo`: the problems that make a kubeconfig
+/// unusable before any request is made.
+fn validate(ctx: &mut Ctx<'_>, cluster_name: &str, cluster: &Map<String, Value>, user_name: &str, user: &Map<String, Value>) -> Vec<String> {
+    let mut problems = Vec::new();
+    let field = |m: &Map<String, Value>, k: &str| m.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+    let mut readable = |path: &str, what: &str, owner: &str, problems: &mut Vec<String>| {
+        if !path.is_empty() && !ctx.fs().is_file(path) {
+            problems.push(format!("unable to read {what} {path} for {owner} due to open {path}: no such file or directory"));
+        }
+    };
+    readable(&field(cluster, "certificate-authority"), "certificate-authority", cluster_name, &mut problems);
+    let (cert, cert_data, key, key_data) =
+        (field(user, "client-certificate"), field(user, "client-certificate-data"), field(user, "client-key"), field(user, "client-key-data"));
+    let has_cert = !cert.is_empty() || !cert_data.is_empty();
+    let has_key = !key.is_empty() || !key_data.is_empty();
+    if has_cert && !has_key {
+        problems.push(format!("client-key-data or client-key must be specified for {user_name} to use the clientCert authentication method."));
+    }
+    if has_key && !has_cert {
+        problems.push(format!("client-cert-data or client-cert must be specified for {user_name} to use the clientCert authentication method."));
+    }
+    readable(&cert, "client-cert", user_name, &mut problems);
+    readable(&key, "client-key", user_name, &mut problems);
+    let mut methods = Vec::new();
+    if !field(user, "token").is_empty() || !field(user, "tokenFile").is_empty() {
+        methods.push("token");
+    }
+    if !field(user, "username").is_empty() || !field(user, "password").is_empty() {
+        methods.push("basicAuth");
+    }
+    if methods.len() > 1 {
+        problems.push(format!("more than one authentication method found for {user_name}; found [{}], only one is allowed", methods.join(" ")));
+    }
+    let impersonating = !field(user, "as").is_empty();
+    let extras = user.get("as-groups").and_then(Value::as_array).is_some_and(|a| !a.is_empty()) || !field(user, "as-uid").is_empty();
+    if !impersonating && extras {
+        problems.push(format!("requesting uid, groups or user-extra for {user_name} without impersonating a user"));
+    }
+    problems
 }
 
 /// The global flags that override kubeconfig fields (`--server`, `--token`, `--as` …).

@@ -79,8 +79,9 @@ impl Section {
     pub const ALL: [Section; 3] = [Section::Clusters, Section::Users, Section::Contexts];
 }
 
-/// Fields that hold file paths, which clientcmd makes absolute relative to the file's folder.
-const PATH_FIELDS: &[&str] = &["certificate-authority", "client-certificate", "client-key", "tokenFile"];
+/// Fields that hold file paths. They are kept as written (`config view` shows them so) and are
+/// relative to the folder of the file that defines the entry ([`Kubeconfig::resolved_body`]).
+pub const PATH_FIELDS: &[&str] = &["certificate-authority", "client-certificate", "client-key", "tokenFile"];
 /// Fields holding bytes (base64 in the file), shown as `DATA+OMITTED` by `config view`.
 pub const DATA_FIELDS: &[&str] = &["certificate-authority-data", "client-certificate-data", "client-key-data"];
 /// Fields holding secrets, shown as `REDACTED` by `config view`.
@@ -184,7 +185,6 @@ impl Kubeconfig {
                 )));
             }
         };
-        let dir = fs::parent(file).to_string();
         for section in Section::ALL {
             let Some(list) = root.get(section.key()) else { continue };
             let Some(items) = list.as_array() else {
@@ -196,7 +196,7 @@ impl Kubeconfig {
             for item in items {
                 let name = item.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
                 let body = item.get(section.item_key()).and_then(Value::as_object).cloned().unwrap_or_default();
-                let body = normalize(section, &body, &dir);
+                let body = normalize(section, &body);
                 let map = self.section_mut(section);
                 map.entry(name).or_insert(Entry { body, file: file.to_string() });
             }
@@ -242,7 +242,7 @@ impl Kubeconfig {
     /// Creates or replaces an entry's body, keeping the file it came from.
     pub fn put(&mut self, fs_: &Fs, section: Section, name: &str, body: Map<String, Value>) {
         let file = self.section(section).get(name).map(|e| e.file.clone()).unwrap_or_else(|| self.default_file(fs_));
-        let body = normalize(section, &body, "/");
+        let body = normalize(section, &body);
         self.section_mut(section).insert(name.to_string(), Entry { body, file });
     }
 
@@ -299,6 +299,20 @@ impl Kubeconfig {
         Ok(())
     }
 
+    /// An entry's body with its relative paths made absolute against the folder of the file that
+    /// defines it (clientcmd's `ResolveLocalPaths`, done when a connection is built).
+    pub fn resolved_body(&self, section: Section, name: &str) -> Option<Map<String, Value>> {
+        let entry = self.section(section).get(name)?;
+        let dir = fs::parent(&entry.file).to_string();
+        let mut body = entry.body.clone();
+        for (k, v) in body.iter_mut() {
+            if let Some(path) = v.as_str().filter(|p| PATH_FIELDS.contains(&k.as_str()) && !p.is_empty()) {
+                *v = json!(fs::resolve(&dir, path));
+            }
+        }
+        Some(body)
+    }
+
     pub fn set_current_context(&mut self, fs_: &Fs, name: &str) {
         if self.current_context_file.is_none() {
             self.current_context_file = Some(self.default_file(fs_));
@@ -314,9 +328,8 @@ fn file_current_context(text: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
-/// Keeps the fields clientcmd knows, in Go struct order, with the always-printed ones present,
-/// and relative paths made absolute against `dir` (clientcmd's `ResolveLocalPaths`).
-pub fn normalize(section: Section, body: &Map<String, Value>, dir: &str) -> Map<String, Value> {
+/// Keeps the fields clientcmd knows, in Go struct order, with the always-printed ones present.
+pub fn normalize(section: Section, body: &Map<String, Value>) -> Map<String, Value> {
     let mut out = Map::new();
     for (field, always) in section.fields() {
         match body.get(*field) {
@@ -327,9 +340,6 @@ pub fn normalize(section: Section, body: &Map<String, Value>, dir: &str) -> Map<
             }
             Some(Value::String(s)) if s.is_empty() && !always => {}
             Some(Value::Bool(false)) => {}
-            Some(Value::String(s)) if PATH_FIELDS.contains(field) => {
-                out.insert((*field).into(), json!(fs::resolve(dir, s)));
-            }
             Some(v) => {
                 out.insert((*field).into(), v.clone());
             }

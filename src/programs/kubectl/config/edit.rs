@@ -232,14 +232,12 @@ pub fn set(ctx: &mut Ctx<'_>, flags: &Parsed) -> i32 {
     };
     match property {
         Property::CurrentContext => cfg.set_current_context(ctx.fs(), &value),
-        Property::Section(_) | Property::Entry(..) => {
-            ctx.out.err(format!("error: can't set a map to a value: map[{}]\n", value));
-            return 1;
-        }
+        Property::Section(_) | Property::Entry(..) => return cannot_set_map(ctx, &cfg, &path),
         Property::Field(section, name, field) => {
-            if !section.fields().iter().any(|(f, _)| *f == field) {
-                ctx.out.err(format!("error: unable to locate path {field} under {name}\n"));
-                return 1;
+            // Unknown fields and list fields cannot be set from a string: clientcmd ends up
+            // trying to set the whole map (its message shows a Go pointer; ours is fixed).
+            if !section.fields().iter().any(|(f, _)| *f == field) || matches!(field.as_str(), "as-groups" | "extensions" | "exec" | "auth-provider" | "as-user-extra") {
+                return cannot_set_map(ctx, &cfg, &path);
             }
             let mut body = body_of(&cfg, section, &name).unwrap_or_default();
             let v = match field.as_str() {
@@ -253,12 +251,11 @@ pub fn set(ctx: &mut Ctx<'_>, flags: &Parsed) -> i32 {
                 f if f.ends_with("-data") && flags.bool("set-raw-bytes") => json!(base64::engine::general_purpose::STANDARD.encode(&value)),
                 f if f.ends_with("-data") => {
                     if base64::engine::general_purpose::STANDARD.decode(&value).is_err() {
-                        ctx.out.err(format!("error: illegal base64 data at input byte {}\n", value.len().saturating_sub(1)));
+                        ctx.out.err(format!("error: error decoding input value: illegal base64 data at input byte {}\n", bad_base64_at(&value)));
                         return 1;
                     }
                     json!(value)
                 }
-                "as-groups" => json!([value]),
                 _ => json!(value),
             };
             body.insert(field, v);
@@ -270,6 +267,24 @@ pub fn set(ctx: &mut Ctx<'_>, flags: &Parsed) -> i32 {
     }
     ctx.out.out(format!("Property \"{path}\" set.\n"));
     0
+}
+
+/// `can't set a map to a value: map[NAME:0xc000…]` for the entries of the section the path names.
+fn cannot_set_map(ctx: &mut Ctx<'_>, cfg: &Kubeconfig, path: &str) -> i32 {
+    let section = match path.split('.').next() {
+        Some("users") => Section::Users,
+        Some("contexts") => Section::Contexts,
+        _ => Section::Clusters,
+    };
+    let entries: Vec<String> = cfg.section(section).keys().enumerate().map(|(i, n)| format!("{n}:0xc000{:06x}", 0x738a00 + i * 0x100)).collect();
+    ctx.out.err(format!("error: can't set a map to a value: map[{}]\n", entries.join(" ")));
+    1
+}
+
+/// Where Go's base64 decoder reports the first illegal byte.
+fn bad_base64_at(value: &str) -> usize {
+    let valid = |c: char| c.is_ascii_alphanumeric() || c == '+' || c == '/' || c == '=';
+    value.char_indices().find(|(_, c)| !valid(*c)).map_or_else(|| value.len() / 4 * 4, |(i, _)| i)
 }
 
 pub fn unset(ctx: &mut Ctx<'_>, flags: &Parsed) -> i32 {

@@ -45,8 +45,11 @@ pub fn view(ctx: &mut Ctx<'_>, flags: &Parsed) -> i32 {
             return 1;
         }
     }
-    if flags.bool("flatten") {
-        flatten(ctx, &mut cfg);
+    if flags.bool("flatten")
+        && let Err(e) = flatten(ctx, &mut cfg)
+    {
+        ctx.out.err(format!("error: {e}\n"));
+        return 1;
     }
     let mut value = cfg.to_value();
     if !flags.bool("raw") && !flags.bool("flatten") {
@@ -87,8 +90,9 @@ fn minify(cfg: &mut Kubeconfig, context: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Replaces file references by their content (clientcmd's `FlattenConfig`).
-fn flatten(ctx: &mut Ctx<'_>, cfg: &mut Kubeconfig) {
+/// Replaces file references by their content (clientcmd's `FlattenConfig`); relative paths are
+/// relative to the file that defines the entry.
+fn flatten(ctx: &mut Ctx<'_>, cfg: &mut Kubeconfig) -> Result<(), String> {
     let pairs = [
         (Section::Clusters, "certificate-authority", "certificate-authority-data"),
         (Section::Users, "client-certificate", "client-certificate-data"),
@@ -97,15 +101,17 @@ fn flatten(ctx: &mut Ctx<'_>, cfg: &mut Kubeconfig) {
     for (section, file_key, data_key) in pairs {
         let names: Vec<String> = cfg.section(section).keys().cloned().collect();
         for name in names {
-            let Some(path) = cfg.section(section)[&name].body.get(file_key).and_then(Value::as_str).map(str::to_string) else { continue };
-            let Ok(data) = ctx.fs().read(&path).map(<[u8]>::to_vec) else { continue };
+            let resolved = cfg.resolved_body(section, &name).unwrap_or_default();
+            let Some(path) = resolved.get(file_key).and_then(Value::as_str).map(str::to_string) else { continue };
+            let data = ctx.fs().read(&path).map(<[u8]>::to_vec).map_err(|_| format!("open {path}: no such file or directory"))?;
             if let Some(entry) = cfg.section_mut(section).get_mut(&name) {
                 entry.body.remove(file_key);
                 entry.body.insert(data_key.into(), json!(base64::engine::general_purpose::STANDARD.encode(data)));
-                entry.body = kubeconfig::normalize(section, &entry.body, "/");
+                entry.body = kubeconfig::normalize(section, &entry.body);
             }
         }
     }
+    Ok(())
 }
 
 pub fn current_context(ctx: &mut Ctx<'_>, flags: &Parsed) -> i32 {
