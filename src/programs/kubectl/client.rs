@@ -160,7 +160,13 @@ pub fn resolve(ctx: &mut Ctx<'_>, flags: &Parsed) -> Result<Resolved, i32> {
 
 /// clientcmd's `validateClusterInfo` and `validateAuthInfo`: the problems that make a kubeconfig
 /// unusable before any request is made.
-fn validate(ctx: &mut Ctx<'_>, cluster_name: &str, cluster: &Map<String, Value>, user_name: &str, user: &Map<String, Value>) -> Vec<String> {
+fn validate(
+    ctx: &mut Ctx<'_>,
+    cluster_name: &str,
+    cluster: &Map<String, Value>,
+    user_name: &str,
+    user: &Map<String, Value>,
+) -> Vec<String> {
     let mut problems = Vec::new();
     let field = |m: &Map<String, Value>, k: &str| m.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
     let mut readable = |path: &str, what: &str, owner: &str, problems: &mut Vec<String>| {
@@ -169,15 +175,22 @@ fn validate(ctx: &mut Ctx<'_>, cluster_name: &str, cluster: &Map<String, Value>,
         }
     };
     readable(&field(cluster, "certificate-authority"), "certificate-authority", cluster_name, &mut problems);
-    let (cert, cert_data, key, key_data) =
-        (field(user, "client-certificate"), field(user, "client-certificate-data"), field(user, "client-key"), field(user, "client-key-data"));
+    let (cert, cert_data, key, key_data) = (
+        field(user, "client-certificate"),
+        field(user, "client-certificate-data"),
+        field(user, "client-key"),
+        field(user, "client-key-data"),
+    );
     let has_cert = !cert.is_empty() || !cert_data.is_empty();
     let has_key = !key.is_empty() || !key_data.is_empty();
     if has_cert && !has_key {
-        problems.push(format!("client-key-data or client-key must be specified for {user_name} to use the clientCert authentication method."));
+        problems
+            .push(format!("client-key-data or client-key must be specified for {user_name} to use the clientCert authentication method."));
     }
     if has_key && !has_cert {
-        problems.push(format!("client-cert-data or client-cert must be specified for {user_name} to use the clientCert authentication method."));
+        problems.push(format!(
+            "client-cert-data or client-cert must be specified for {user_name} to use the clientCert authentication method."
+        ));
     }
     readable(&cert, "client-cert", user_name, &mut problems);
     readable(&key, "client-key", user_name, &mut problems);
@@ -189,7 +202,8 @@ fn validate(ctx: &mut Ctx<'_>, cluster_name: &str, cluster: &Map<String, Value>,
         methods.push("basicAuth");
     }
     if methods.len() > 1 {
-        problems.push(format!("more than one authentication method found for {user_name}; found [{}], only one is allowed", methods.join(" ")));
+        problems
+            .push(format!("more than one authentication method found for {user_name}; found [{}], only one is allowed", methods.join(" ")));
     }
     let impersonating = !field(user, "as").is_empty();
     let extras = user.get("as-groups").and_then(Value::as_array).is_some_and(|a| !a.is_empty()) || !field(user, "as-uid").is_empty();

@@ -118,6 +118,10 @@ pub struct Kubeconfig {
     pub clusters: BTreeMap<String, Entry>,
     pub users: BTreeMap<String, Entry>,
     pub contexts: BTreeMap<String, Entry>,
+    /// Top-level `preferences` (shown only when not empty) and `extensions`, with the file that
+    /// holds them.
+    pub preferences: Option<(String, Value)>,
+    pub extensions: Option<(String, Value)>,
 }
 
 /// The files kubectl reads, from `--kubeconfig`, `$KUBECONFIG` or `$HOME/.kube/config`, made
@@ -201,6 +205,16 @@ impl Kubeconfig {
                 map.entry(name).or_insert(Entry { body, file: file.to_string() });
             }
         }
+        if self.preferences.is_none()
+            && let Some(p) = root.get("preferences").filter(|p| p.as_object().is_some_and(|m| !m.is_empty()))
+        {
+            self.preferences = Some((file.to_string(), p.clone()));
+        }
+        if self.extensions.is_none()
+            && let Some(x) = root.get("extensions").filter(|x| x.as_array().is_some_and(|a| !a.is_empty()))
+        {
+            self.extensions = Some((file.to_string(), x.clone()));
+        }
         if self.current_context.is_empty()
             && let Some(cc) = root.get("current-context").and_then(Value::as_str).filter(|s| !s.is_empty())
         {
@@ -248,10 +262,13 @@ impl Kubeconfig {
 
     /// The whole merged config as clientcmd's v1 `Config`, in Go struct order (`-o json`).
     pub fn to_value(&self) -> Value {
-        self.value_of(|_| true, &self.current_context)
+        self.value_of(|_| true, &self.current_context, None)
     }
 
-    fn value_of(&self, keep: impl Fn(&Entry) -> bool, current: &str) -> Value {
+    /// The config as a value; `file` limits the top-level preferences and extensions to those
+    /// that file holds (for writing it back).
+    fn value_of(&self, keep: impl Fn(&Entry) -> bool, current: &str, file: Option<&str>) -> Value {
+        let top = |slot: &Option<(String, Value)>| slot.as_ref().filter(|(f, _)| file.is_none_or(|want| want == f)).map(|(_, v)| v.clone());
         let list = |section: Section| -> Value {
             let items: Vec<Value> = self
                 .section(section)
@@ -269,10 +286,16 @@ impl Kubeconfig {
         let mut root = Map::new();
         root.insert("kind".into(), json!("Config"));
         root.insert("apiVersion".into(), json!("v1"));
+        if let Some(p) = top(&self.preferences) {
+            root.insert("preferences".into(), p);
+        }
         root.insert("clusters".into(), list(Section::Clusters));
         root.insert("users".into(), list(Section::Users));
         root.insert("contexts".into(), list(Section::Contexts));
         root.insert("current-context".into(), json!(current));
+        if let Some(x) = top(&self.extensions) {
+            root.insert("extensions".into(), x);
+        }
         Value::Object(root)
     }
 
@@ -289,12 +312,17 @@ impl Kubeconfig {
             } else {
                 old_cc.clone()
             };
-            let new = self.value_of(mine, &new_cc);
-            if new == before.value_of(mine, &old_cc) {
+            let new = self.value_of(mine, &new_cc, Some(file));
+            if new == before.value_of(mine, &old_cc, Some(file)) {
                 continue;
             }
             let _ = fs_.mkdir_all(fs::parent(file));
+            let fresh = !fs_.is_file(file);
             fs_.write(file, render_yaml(&new)).map_err(|_| KubeconfigError::Write(file.clone()))?;
+            if fresh {
+                // clientcmd creates kubeconfig files readable by their owner only.
+                let _ = fs_.set_mode(file, 0o600);
+            }
         }
         Ok(())
     }
@@ -450,5 +478,20 @@ mod tests {
         let mut v = Kubeconfig::load(&f, vec!["/a".into()], false).unwrap().to_value();
         redact(&mut v);
         assert_eq!(v.pointer("/users/0/user/token"), Some(&json!("REDACTED")));
+    }
+
+    /// `config view` as the real kubectl v1.35.2 printed it for such a file: empty preferences
+    /// are left out, others kept in Go struct order.
+    #[test]
+    fn preferences_and_extensions() {
+        let f = fs_with(&[
+            ("/p", "kind: Config\npreferences:\n  colors: true\nextensions:\n- name: a\n  extension: {x: 1}\n"),
+            ("/e", "preferences: {}\n"),
+        ]);
+        let v = Kubeconfig::load(&f, vec!["/p".into()], true).unwrap().to_value();
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["kind", "apiVersion", "preferences", "clusters", "users", "contexts", "current-context", "extensions"]);
+        let v = Kubeconfig::load(&f, vec!["/e".into()], true).unwrap().to_value();
+        assert!(v.get("preferences").is_none());
     }
 }

@@ -236,7 +236,9 @@ pub fn set(ctx: &mut Ctx<'_>, flags: &Parsed) -> i32 {
         Property::Field(section, name, field) => {
             // Unknown fields and list fields cannot be set from a string: clientcmd ends up
             // trying to set the whole map (its message shows a Go pointer; ours is fixed).
-            if !section.fields().iter().any(|(f, _)| *f == field) || matches!(field.as_str(), "as-groups" | "extensions" | "exec" | "auth-provider" | "as-user-extra") {
+            if !section.fields().iter().any(|(f, _)| *f == field)
+                || matches!(field.as_str(), "as-groups" | "extensions" | "exec" | "auth-provider" | "as-user-extra")
+            {
                 return cannot_set_map(ctx, &cfg, &path);
             }
             let mut body = body_of(&cfg, section, &name).unwrap_or_default();
@@ -251,7 +253,10 @@ pub fn set(ctx: &mut Ctx<'_>, flags: &Parsed) -> i32 {
                 f if f.ends_with("-data") && flags.bool("set-raw-bytes") => json!(base64::engine::general_purpose::STANDARD.encode(&value)),
                 f if f.ends_with("-data") => {
                     if base64::engine::general_purpose::STANDARD.decode(&value).is_err() {
-                        ctx.out.err(format!("error: error decoding input value: illegal base64 data at input byte {}\n", bad_base64_at(&value)));
+                        ctx.out.err(format!(
+                            "error: error decoding input value: illegal base64 data at input byte {}\n",
+                            bad_base64_at(&value)
+                        ));
                         return 1;
                     }
                     json!(value)
@@ -276,7 +281,8 @@ fn cannot_set_map(ctx: &mut Ctx<'_>, cfg: &Kubeconfig, path: &str) -> i32 {
         Some("contexts") => Section::Contexts,
         _ => Section::Clusters,
     };
-    let entries: Vec<String> = cfg.section(section).keys().enumerate().map(|(i, n)| format!("{n}:0xc000{:06x}", 0x738a00 + i * 0x100)).collect();
+    let entries: Vec<String> =
+        cfg.section(section).keys().enumerate().map(|(i, n)| format!("{n}:0xc000{:06x}", 0x738a00 + i * 0x100)).collect();
     ctx.out.err(format!("error: can't set a map to a value: map[{}]\n", entries.join(" ")));
     1
 }

@@ -153,6 +153,8 @@ pub fn get_contexts(ctx: &mut Ctx<'_>, flags: &Parsed) -> i32 {
             }
         }
     }
+    // Named contexts are listed in name order, whatever order they were asked in.
+    names.sort();
     if output == "name" {
         for n in &names {
             ctx.out.out(format!("{n}\n"));
