@@ -49,7 +49,7 @@ pub fn tabwrite(rows: &[Vec<String>]) -> String {
 /// cache on this host — the last known one even when the API server is down.
 fn registry(ctx: &mut Ctx<'_>, flags: &Parsed, cached: bool) -> Result<Registry, i32> {
     if cached {
-        let resolved = client::resolve(ctx, flags)?;
+        let resolved = client::resolve_direct(ctx, flags)?;
         if client::has_discovery_cache(ctx, &resolved.endpoint) {
             let canonical = resolved.endpoint.canonical();
             let name = ctx
@@ -63,7 +63,7 @@ fn registry(ctx: &mut Ctx<'_>, flags: &Parsed, cached: bool) -> Result<Registry,
             }
         }
     }
-    let conn: Connection = client::connect_with(ctx, flags, 1)?;
+    let conn: Connection = client::connect_direct(ctx, flags, 1)?;
     Ok(conn.api(ctx.world).map_or_else(|| Registry::builtin().clone(), |a| a.registry()))
 }
 
@@ -190,7 +190,7 @@ pub fn run_versions(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
         ));
         return 1;
     }
-    let resolved = match client::resolve(ctx, &flags) {
+    let resolved = match client::resolve_direct(ctx, &flags) {
         Ok(r) => r,
         Err(code) => return code,
     };

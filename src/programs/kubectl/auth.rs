@@ -91,7 +91,7 @@ fn can_i(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
         Some((t, n)) if !non_resource => (t.to_string(), n.to_string()),
         _ => (target.clone(), String::new()),
     };
-    let resolved = match client::resolve(ctx, &flags) {
+    let resolved = match client::resolve_direct(ctx, &flags) {
         Ok(r) => r,
         Err(code) => return code,
     };
@@ -242,7 +242,7 @@ fn compact(rules: &[RuleSummary]) -> Vec<Row> {
 }
 
 fn can_i_list(ctx: &mut Ctx<'_>, flags: &Parsed) -> i32 {
-    let conn = match client::connect_with(ctx, flags, 0) {
+    let conn = match client::connect_direct(ctx, flags, 0) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -283,7 +283,7 @@ fn whoami(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
             return 1;
         }
     };
-    let resolved = match client::resolve(ctx, &flags) {
+    let resolved = match client::resolve_direct(ctx, &flags) {
         Ok(r) => r,
         Err(code) => return code,
     };

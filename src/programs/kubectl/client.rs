@@ -107,7 +107,23 @@ pub fn load_config(ctx: &mut Ctx<'_>, flags: &Parsed) -> Result<Kubeconfig, Kube
 
 /// Resolves context, cluster, user, server and namespace from the kubeconfig and the flags, with
 /// clientcmd's errors (printed; the exit status returned).
+///
+/// A missing context is reported the way `get`, `describe`, `delete`, `logs`, `label`, `edit` …
+/// do, which check the namespace first: `Error in configuration: context was not found for
+/// specified context: X`. Verbs that build the client directly use [`resolve_direct`].
 pub fn resolve(ctx: &mut Ctx<'_>, flags: &Parsed) -> Result<Resolved, i32> {
+    resolve_styled(ctx, flags, false)
+}
+
+/// [`resolve`] for the verbs that report a missing context as `error: context "X" does not
+/// exist` (observed with the real v1.35.2: `create`, `apply`, `run`, `expose`, `replace`, `wait`,
+/// `explain`, `version`, `api-resources`, `api-versions`, `cluster-info`, `auth can-i`,
+/// `auth whoami`).
+pub fn resolve_direct(ctx: &mut Ctx<'_>, flags: &Parsed) -> Result<Resolved, i32> {
+    resolve_styled(ctx, flags, true)
+}
+
+fn resolve_styled(ctx: &mut Ctx<'_>, flags: &Parsed, direct: bool) -> Result<Resolved, i32> {
     let config = match load_config(ctx, flags).and_then(|c| c.require_explicit(ctx.fs()).map(|()| c)) {
         Ok(c) => c,
         Err(e) => {
@@ -117,6 +133,10 @@ pub fn resolve(ctx: &mut Ctx<'_>, flags: &Parsed) -> Result<Resolved, i32> {
     };
     let context = flags.get("context").filter(|c| !c.is_empty()).map_or_else(|| config.current_context.clone(), str::to_string);
     let mut problems = Vec::new();
+    if direct && !context.is_empty() && !config.contexts.contains_key(&context) {
+        ctx.out.err(format!("error: context \"{context}\" does not exist\n"));
+        return Err(1);
+    }
     if !context.is_empty() && !config.contexts.contains_key(&context) {
         problems.push(format!("context was not found for specified context: {context}"));
     }
@@ -135,10 +155,18 @@ pub fn resolve(ctx: &mut Ctx<'_>, flags: &Parsed) -> Result<Resolved, i32> {
     let mut auth_info = config.resolved_body(Section::Users, &user_name).unwrap_or_default();
     apply_overrides(flags, &ctx.cwd, &mut cluster_info, &mut auth_info);
     problems.extend(validate(ctx, &cluster_name, &cluster_info, &user_name, &auth_info));
+    // One problem prints as "error: …", except a missing context, which kubectl reports as an
+    // invalid configuration; several are listed under "Error in configuration:" (observed with
+    // the real v1.35.2).
+    let context_missing = problems.len() == 1 && problems[0].starts_with("context was not found");
     match problems.as_slice() {
         [] => {}
-        [one] => {
+        [one] if context_missing => {
             ctx.out.err(format!("Error in configuration: {one}\n"));
+            return Err(1);
+        }
+        [one] => {
+            ctx.out.err(format!("error: {one}\n"));
             return Err(1);
         }
         many => {
@@ -174,7 +202,6 @@ fn validate(
             problems.push(format!("unable to read {what} {path} for {owner} due to open {path}: no such file or directory"));
         }
     };
-    readable(&field(cluster, "certificate-authority"), "certificate-authority", cluster_name, &mut problems);
     let (cert, cert_data, key, key_data) = (
         field(user, "client-certificate"),
         field(user, "client-certificate-data"),
@@ -210,6 +237,8 @@ fn validate(
     if !impersonating && extras {
         problems.push(format!("requesting uid, groups or user-extra for {user_name} without impersonating a user"));
     }
+    // The cluster's problems come after the user's.
+    readable(&field(cluster, "certificate-authority"), "certificate-authority", cluster_name, &mut problems);
     problems
 }
 
@@ -271,7 +300,18 @@ pub fn connect(ctx: &mut Ctx<'_>, flags: &Parsed) -> Result<Connection, i32> {
 /// line, `version` none).
 pub fn connect_with(ctx: &mut Ctx<'_>, flags: &Parsed, discovery_attempts: usize) -> Result<Connection, i32> {
     let resolved = resolve(ctx, flags)?;
-    try_connect(ctx, &resolved).map_err(|failure| {
+    connect_resolved(ctx, &resolved, discovery_attempts)
+}
+
+/// [`connect_with`] with [`resolve_direct`]'s wording for a missing context (`create`, `apply`,
+/// `run` … see there).
+pub fn connect_direct(ctx: &mut Ctx<'_>, flags: &Parsed, discovery_attempts: usize) -> Result<Connection, i32> {
+    let resolved = resolve_direct(ctx, flags)?;
+    connect_resolved(ctx, &resolved, discovery_attempts)
+}
+
+fn connect_resolved(ctx: &mut Ctx<'_>, resolved: &Resolved, discovery_attempts: usize) -> Result<Connection, i32> {
+    try_connect(ctx, resolved).map_err(|failure| {
         print_failure(ctx, &resolved.endpoint, &failure, discovery_attempts);
         1
     })

@@ -19,7 +19,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
         ctx.out.err("error: kubectl cluster-info dump is not available in this simulation\n");
         return 1;
     }
-    let resolved = match client::resolve(ctx, &flags) {
+    let resolved = match client::resolve_direct(ctx, &flags) {
         Ok(r) => r,
         Err(code) => return code,
     };

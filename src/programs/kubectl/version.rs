@@ -69,7 +69,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
     doc.insert("kustomizeVersion".into(), json!(KUSTOMIZE_VERSION));
     let mut failure = None;
     if !flags.bool("client") {
-        match client::resolve(ctx, &flags) {
+        match client::resolve_direct(ctx, &flags) {
             Ok(resolved) => match client::try_connect(ctx, &resolved) {
                 Ok(conn) => {
                     let version = ctx.world.clusters.get(&conn.cluster).map_or_else(|| "v1.35.2".to_string(), |c| c.version.clone());
