@@ -130,7 +130,7 @@ fn can_i(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
             None => {
                 warnings.push_str(&unknown_type_warning(&type_text));
                 let (res, group) = type_text.split_once('.').unwrap_or((&type_text, ""));
-                attrs.resource = res.to_lowercase();
+                attrs.resource = res.to_string();
                 attrs.group = group.to_string();
             }
         }

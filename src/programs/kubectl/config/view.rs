@@ -79,12 +79,19 @@ fn minify(cfg: &mut Kubeconfig, context: &str) -> Result<(), String> {
     };
     let field = |f: &str| ctx_entry.body.get(f).and_then(Value::as_str).unwrap_or_default().to_string();
     let (cluster, user) = (field("cluster"), field("user"));
-    let Some(cluster_entry) = cfg.clusters.get(&cluster).cloned() else {
-        return Err(format!("cannot locate cluster {cluster}"));
+    // An empty name keeps nothing; a name that is not there is an error.
+    let cluster_entry = match cfg.clusters.get(&cluster) {
+        Some(e) => Some(e.clone()),
+        None if cluster.is_empty() => None,
+        None => return Err(format!("cannot locate cluster {cluster}")),
     };
-    let user_entry = cfg.users.get(&user).cloned();
+    let user_entry = match cfg.users.get(&user) {
+        Some(e) => Some(e.clone()),
+        None if user.is_empty() => None,
+        None => return Err(format!("cannot locate user {user}")),
+    };
     cfg.contexts = [(context.to_string(), ctx_entry)].into_iter().collect();
-    cfg.clusters = [(cluster, cluster_entry)].into_iter().collect();
+    cfg.clusters = cluster_entry.map(|c| (cluster, c)).into_iter().collect();
     cfg.users = user_entry.map(|u| (user, u)).into_iter().collect();
     cfg.current_context = context.to_string();
     Ok(())
