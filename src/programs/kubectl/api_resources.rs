@@ -78,7 +78,13 @@ fn preferred(reg: &Registry) -> Vec<ResourceInfo> {
 }
 
 pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
-    let flags = match super::parse_flags(ctx, "api-resources", FLAGS, args) {
+    let flags = match super::config::parse_or_help(
+        ctx,
+        "api-resources",
+        FLAGS,
+        args,
+        "List the resource types the API server serves, with short names, API version, scope and kind.\n\nUsage:\n  kubectl api-resources [flags] [options]",
+    ) {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -179,7 +185,13 @@ fn resource_value(r: &ResourceInfo) -> Value {
 
 /// `kubectl api-versions`.
 pub fn run_versions(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
-    let flags = match super::parse_flags(ctx, "api-versions", &[], args) {
+    let flags = match super::config::parse_or_help(
+        ctx,
+        "api-versions",
+        &[],
+        args,
+        "List the group/versions the API server serves, one per line.\n\nUsage:\n  kubectl api-versions [flags] [options]",
+    ) {
         Ok(p) => p,
         Err(code) => return code,
     };

@@ -66,7 +66,13 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
 }
 
 fn can_i(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
-    let flags = match super::parse_flags(ctx, "auth can-i", CAN_I_FLAGS, args) {
+    let flags = match super::config::parse_or_help(
+        ctx,
+        "auth can-i",
+        CAN_I_FLAGS,
+        args,
+        "Ask whether you may do VERB on TYPE, TYPE/NAME or a non-resource URL; prints yes (exit 0) or no (exit 1).\n\nUsage:\n  kubectl auth can-i VERB [TYPE | TYPE/NAME | NONRESOURCEURL] [options]",
+    ) {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -267,7 +273,13 @@ fn can_i_list(ctx: &mut Ctx<'_>, flags: &Parsed) -> i32 {
 }
 
 fn whoami(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
-    let flags = match super::parse_flags(ctx, "auth whoami", WHOAMI_FLAGS, args) {
+    let flags = match super::config::parse_or_help(
+        ctx,
+        "auth whoami",
+        WHOAMI_FLAGS,
+        args,
+        "Show the user name, groups and extra attributes the API server sees for you.\n\nUsage:\n  kubectl auth whoami [options]",
+    ) {
         Ok(p) => p,
         Err(code) => return code,
     };

@@ -11,7 +11,13 @@ use crate::programs::Ctx;
 const DUMP_HINT: &str = "\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n";
 
 pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
-    let flags = match super::parse_flags(ctx, "cluster-info", &[], args) {
+    let flags = match super::config::parse_or_help(
+        ctx,
+        "cluster-info",
+        &[],
+        args,
+        "Show where the control plane and the cluster services labelled kubernetes.io/cluster-service=true run.\n\nUsage:\n  kubectl cluster-info [flags] [options]",
+    ) {
         Ok(p) => p,
         Err(code) => return code,
     };

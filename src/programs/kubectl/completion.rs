@@ -43,7 +43,13 @@ Register-ArgumentCompleter -CommandName 'kubectl' -ScriptBlock {\n\
 }\n";
 
 pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
-    let flags = match super::parse_flags(ctx, "completion", FLAGS, args) {
+    let flags = match super::config::parse_or_help(
+        ctx,
+        "completion",
+        FLAGS,
+        args,
+        "Print a completion script for bash, zsh, fish or powershell.\n\nUsage:\n  kubectl completion SHELL [options]",
+    ) {
         Ok(p) => p,
         Err(code) => return code,
     };

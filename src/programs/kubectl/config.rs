@@ -225,3 +225,15 @@ pub(crate) fn save(ctx: &mut Ctx<'_>, cfg: &Kubeconfig, before: &Kubeconfig) -> 
 pub(crate) fn go_list(args: &[String]) -> String {
     format!("[{}]", args.join(" "))
 }
+
+/// Parses a verb's flags with `-h/--help` added; with help asked for, prints `help` (kubetutor's
+/// own words) and returns `Err(0)`.
+pub(crate) fn parse_or_help(ctx: &mut Ctx<'_>, path: &str, defs: &[FlagDef], args: &[String], help: &str) -> Result<Parsed, i32> {
+    let all: Vec<FlagDef> = defs.iter().copied().chain([FlagDef::bool("help").short('h')]).collect();
+    let parsed = super::parse_flags(ctx, path, &all, args)?;
+    if parsed.bool("help") {
+        ctx.out.out(format!("{help}\n\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n"));
+        return Err(0);
+    }
+    Ok(parsed)
+}

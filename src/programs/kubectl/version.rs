@@ -51,7 +51,13 @@ pub fn server_info(version: &str) -> Value {
 }
 
 pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
-    let flags = match super::parse_flags(ctx, "version", FLAGS, args) {
+    let flags = match super::config::parse_or_help(
+        ctx,
+        "version",
+        FLAGS,
+        args,
+        "Print the kubectl version and, unless --client, the version of the API server it talks to.\n\nUsage:\n  kubectl version [flags] [options]",
+    ) {
         Ok(p) => p,
         Err(code) => return code,
     };
