@@ -237,3 +237,70 @@ pub(crate) fn parse_or_help(ctx: &mut Ctx<'_>, path: &str, defs: &[FlagDef], arg
     }
     Ok(parsed)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use crate::programs::{Ctx, Output};
+    use crate::world::scenario::default_world;
+
+    fn kubectl(world: &mut crate::world::World, env: &BTreeMap<String, String>, line: &str) -> (String, String, i32) {
+        let mut out = Output::default();
+        let args: Vec<String> = line.split_whitespace().map(str::to_string).collect();
+        let mut ctx = Ctx {
+            world,
+            host: "controlplane".into(),
+            cwd: "/root".into(),
+            env,
+            stdin: &[],
+            out: &mut out,
+            subshell: crate::shell::subshell,
+        };
+        let code = crate::programs::kubectl::run(&mut ctx, &args);
+        (out.stdout_string(), out.stderr_string(), code)
+    }
+
+    fn file(world: &crate::world::World, path: &str) -> String {
+        world.hosts["controlplane"].fs.read_string(path).unwrap_or_default()
+    }
+
+    /// $KUBECONFIG=a:b: entries merge (first file wins), changes go back to the file that defines
+    /// the entry, new entries to the first file, as clientcmd's ModifyConfig does.
+    #[test]
+    fn kubeconfig_chain_writes_where_entries_live() {
+        let mut world = default_world();
+        let env: BTreeMap<String, String> =
+            [("HOME".to_string(), "/root".to_string()), ("KUBECONFIG".to_string(), "/root/.kube/config:/root/b.conf".to_string())].into();
+        let solo: BTreeMap<String, String> = [("HOME".to_string(), "/root".to_string())].into();
+        let (out, _, code) = kubectl(&mut world, &solo, "config --kubeconfig=/root/b.conf set-context lab --cluster=lab --namespace=x");
+        assert_eq!((out.as_str(), code), ("Context \"lab\" created.\n", 0));
+        let (out, _, _) = kubectl(&mut world, &env, "config get-contexts -o name");
+        assert_eq!(out, "kubernetes-admin@kubernetes\nlab\n");
+        let (out, _, _) = kubectl(&mut world, &env, "config set-context lab --namespace=y");
+        assert_eq!(out, "Context \"lab\" modified.\n");
+        assert!(file(&world, "/root/b.conf").contains("namespace: y"));
+        assert!(!file(&world, "/root/.kube/config").contains("lab"));
+        let (_, _, code) = kubectl(&mut world, &env, "config set-context fresh --cluster=kubernetes");
+        assert_eq!(code, 0);
+        assert!(file(&world, "/root/.kube/config").contains("name: fresh"));
+        assert!(!file(&world, "/root/b.conf").contains("fresh"));
+        let (out, _, _) = kubectl(&mut world, &env, "config use-context lab");
+        assert_eq!(out, "Switched to context \"lab\".\n");
+        assert!(file(&world, "/root/.kube/config").contains("current-context: lab"));
+        let (out, err, code) = kubectl(&mut world, &env, "config delete-context lab");
+        assert_eq!((out.as_str(), code), ("deleted context lab from /root/.kube/config\n", 0));
+        assert!(err.starts_with("warning: this removed your active context"));
+        assert!(!file(&world, "/root/b.conf").contains("name: lab"));
+    }
+
+    #[test]
+    fn new_kubeconfig_files_are_private() {
+        let mut world = default_world();
+        let env: BTreeMap<String, String> = [("HOME".to_string(), "/root".to_string())].into();
+        let (_, _, code) = kubectl(&mut world, &env, "config --kubeconfig=/root/dir/new.conf set-cluster c --server=https://1.2.3.4");
+        assert_eq!(code, 0);
+        let text = file(&world, "/root/dir/new.conf");
+        assert!(text.contains("server: https://1.2.3.4") && text.contains("contexts: null"), "{text}");
+    }
+}

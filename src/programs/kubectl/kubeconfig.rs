@@ -300,10 +300,11 @@ impl Kubeconfig {
     }
 
     /// Writes every file of the chain whose content changed compared with `before`, in the
-    /// format kubectl writes (the same YAML `config view --raw` prints). Only the file whose
-    /// `current-context` won (or the default file) gets a changed current context.
+    /// format kubectl writes (the same YAML `config view --raw` prints). A changed current
+    /// context goes to the default file (the first existing one), as in clientcmd's `ModifyConfig`.
     pub fn save(&self, fs_: &mut Fs, before: &Kubeconfig) -> Result<(), KubeconfigError> {
-        let cc_file = self.current_context_file.clone().unwrap_or_else(|| self.default_file(fs_));
+        // clientcmd writes a changed current-context to the chain's default file.
+        let cc_file = self.default_file(fs_);
         for file in &self.files {
             let mine = |e: &Entry| e.file == *file;
             let old_cc = file_current_context(fs_.read_string(file).ok().as_deref());
