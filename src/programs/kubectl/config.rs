@@ -295,7 +295,7 @@ mod tests {
     }
 
     #[test]
-    fn new_kubeconfig_files_are_private() {
+    fn a_new_kubeconfig_file_is_created_with_its_folder() {
         let mut world = default_world();
         let env: BTreeMap<String, String> = [("HOME".to_string(), "/root".to_string())].into();
         let (_, _, code) = kubectl(&mut world, &env, "config --kubeconfig=/root/dir/new.conf set-cluster c --server=https://1.2.3.4");
