@@ -218,6 +218,16 @@ fn impersonate(ctx: &mut Ctx<'_>, resolved: &Resolved, cluster: &str, identity: 
     for g in &as_groups {
         checks.push(Attributes { verb: "impersonate".into(), resource: "groups".into(), name: g.clone(), ..Attributes::default() });
     }
+    let as_uid = auth.get("as-uid").and_then(Value::as_str).unwrap_or_default().to_string();
+    if !as_uid.is_empty() {
+        checks.push(Attributes {
+            verb: "impersonate".into(),
+            group: "authentication.k8s.io".into(),
+            resource: "uids".into(),
+            name: as_uid.clone(),
+            ..Attributes::default()
+        });
+    }
     if let Some(api) = ctx.world.api(cluster) {
         for attrs in &checks {
             if let Decision::Deny(_) = api.authorize(&real, attrs) {
@@ -226,9 +236,10 @@ fn impersonate(ctx: &mut Ctx<'_>, resolved: &Resolved, cluster: &str, identity: 
                 } else {
                     format!("in the namespace \"{}\"", attrs.namespace)
                 };
+                let qualified = if attrs.group.is_empty() { attrs.resource.clone() } else { format!("{}.{}", attrs.resource, attrs.group) };
                 return Err(Failure::Raw(format!(
-                    "Error from server (Forbidden): {} \"{}\" is forbidden: User \"{}\" cannot impersonate resource \"{}\" in API group \"\" {scope}\n",
-                    attrs.resource, attrs.name, real.name, attrs.resource
+                    "Error from server (Forbidden): {qualified} \"{}\" is forbidden: User \"{}\" cannot impersonate resource \"{}\" in API group \"{}\" {scope}\n",
+                    attrs.name, real.name, attrs.resource, attrs.group
                 )));
             }
         }
@@ -242,7 +253,7 @@ fn impersonate(ctx: &mut Ctx<'_>, resolved: &Resolved, cluster: &str, identity: 
     if as_user != "system:anonymous" && !groups.iter().any(|g| g == AUTHENTICATED) {
         groups.push(AUTHENTICATED.into());
     }
-    Ok(Identity::plain(UserInfo { name: as_user, groups }))
+    Ok(Identity { user: UserInfo { name: as_user, groups }, uid: as_uid, extra: BTreeMap::new() })
 }
 
 #[cfg(test)]
