@@ -124,7 +124,15 @@ pub fn resolve_direct(ctx: &mut Ctx<'_>, flags: &Parsed) -> Result<Resolved, i32
 }
 
 fn resolve_styled(ctx: &mut Ctx<'_>, flags: &Parsed, direct: bool) -> Result<Resolved, i32> {
-    let config = match load_config(ctx, flags).and_then(|c| c.require_explicit(ctx.fs()).map(|()| c)) {
+    if let Some(given) = flags.get("kubeconfig").filter(|k| !k.is_empty()) {
+        // kubectl stats the path as it was given.
+        let path = ctx.resolve(given);
+        if !ctx.fs().is_file(&path) {
+            ctx.out.err(format!("error: stat {given}: no such file or directory\n"));
+            return Err(1);
+        }
+    }
+    let config = match load_config(ctx, flags) {
         Ok(c) => c,
         Err(e) => {
             ctx.out.err(format!("error: {e}\n"));

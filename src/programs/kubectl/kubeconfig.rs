@@ -89,9 +89,6 @@ pub const SECRET_FIELDS: &[&str] = &["token", "password"];
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum KubeconfigError {
-    /// An explicitly named file (`--kubeconfig`) that does not exist.
-    #[error("stat {0}: no such file or directory")]
-    Missing(String),
     #[error("error loading config file \"{path}\": {message}")]
     Load { path: String, message: String },
     #[error("open {0}: permission denied")]
@@ -146,8 +143,8 @@ pub fn chain(explicit: Option<&str>, env_kubeconfig: Option<&str>, home: &str, c
 }
 
 impl Kubeconfig {
-    /// Loads and merges the chain. Missing files are skipped (an explicit one is only reported by
-    /// [`Kubeconfig::require_explicit`], since `config` subcommands accept it).
+    /// Loads and merges the chain. Missing files are skipped (`config` subcommands accept a missing
+    /// `--kubeconfig`; other verbs check it first, see `client::resolve`).
     pub fn load(fs_: &Fs, files: Vec<String>, explicit: bool) -> Result<Kubeconfig, KubeconfigError> {
         let mut cfg = Kubeconfig { files: files.clone(), explicit, ..Kubeconfig::default() };
         for file in &files {
@@ -158,14 +155,6 @@ impl Kubeconfig {
             cfg.merge_file(file, &text)?;
         }
         Ok(cfg)
-    }
-
-    /// `--kubeconfig` names a file that must exist for anything but `kubectl config`.
-    pub fn require_explicit(&self, fs_: &Fs) -> Result<(), KubeconfigError> {
-        match self.files.first() {
-            Some(f) if self.explicit && !fs_.is_file(f) => Err(KubeconfigError::Missing(f.clone())),
-            _ => Ok(()),
-        }
     }
 
     fn merge_file(&mut self, file: &str, text: &str) -> Result<(), KubeconfigError> {

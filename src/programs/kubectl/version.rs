@@ -74,14 +74,23 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
     doc.insert("clientVersion".into(), client_info());
     doc.insert("kustomizeVersion".into(), json!(KUSTOMIZE_VERSION));
     let mut failure = None;
-    if !flags.bool("client") {
+    // A missing --kubeconfig is only noticed when the server is asked, after the client part.
+    let missing_kubeconfig = flags.get("kubeconfig").filter(|k| !k.is_empty()).map(str::to_string).filter(|k| {
+        let path = ctx.resolve(k);
+        !ctx.fs().is_file(&path)
+    });
+    if let Some(given) = &missing_kubeconfig {
+        if !flags.bool("client") {
+            failure = Some(Err(format!("error: stat {given}: no such file or directory\n")));
+        }
+    } else if !flags.bool("client") {
         match client::resolve_direct(ctx, &flags) {
             Ok(resolved) => match client::try_connect(ctx, &resolved) {
                 Ok(conn) => {
                     let version = ctx.world.clusters.get(&conn.cluster).map_or_else(|| "v1.35.2".to_string(), |c| c.version.clone());
                     doc.insert("serverVersion".into(), server_info(&version));
                 }
-                Err(f) => failure = Some((resolved.endpoint, f)),
+                Err(f) => failure = Some(Ok((resolved.endpoint, f))),
             },
             Err(code) => return code,
         }
@@ -98,10 +107,16 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
             ctx.out.out(s);
         }
     }
-    if let Some((endpoint, f)) = failure {
-        // version asks only /version: no discovery lines precede the error.
-        client::print_failure(ctx, &endpoint, &f, 0);
-        return 1;
+    match failure {
+        Some(Ok((endpoint, f))) => {
+            // version asks only /version: no discovery lines precede the error.
+            client::print_failure(ctx, &endpoint, &f, 0);
+            1
+        }
+        Some(Err(message)) => {
+            ctx.out.err(message);
+            1
+        }
+        None => 0,
     }
-    0
 }
