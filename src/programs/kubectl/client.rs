@@ -454,10 +454,13 @@ pub fn has_discovery_cache(ctx: &mut Ctx<'_>, endpoint: &Endpoint) -> bool {
         .any(|c| c.nodes.first() == Some(&host) && Endpoint::parse(&c.server_url()).canonical() == endpoint.canonical())
 }
 
-/// Leaves the discovery cache folder a successful contact creates.
+/// Leaves the cache folders a successful contact creates (`~/.kube/cache/discovery/HOST_PORT`
+/// and `~/.kube/cache/http`).
 fn remember_discovery(ctx: &mut Ctx<'_>, endpoint: &Endpoint) {
     let dir = cache_dir(ctx, endpoint);
+    let http = format!("{}/.kube/cache/http", ctx.var("HOME").unwrap_or("/root"));
     let _ = ctx.fs().mkdir_all(&dir);
+    let _ = ctx.fs().mkdir_all(&http);
 }
 
 /// The namespace a client-side command (a `--dry-run=client` generator) uses, without needing a
