@@ -63,7 +63,21 @@ fn registry(ctx: &mut Ctx<'_>, flags: &Parsed, cached: bool) -> Result<Registry,
             }
         }
     }
-    let conn: Connection = client::connect_direct(ctx, flags, 1)?;
+    // Without --cached the cache is dropped first, so a failure always logs the discovery line.
+    let resolved = client::resolve_direct(ctx, flags)?;
+    let conn: Connection = match client::try_connect(ctx, &resolved) {
+        Ok(c) => c,
+        Err(failure) => {
+            let (noise, message) = if cached {
+                client::failure_parts(ctx, &resolved.endpoint, &failure, 1)
+            } else {
+                client::failure_parts_uncached(ctx, &resolved.endpoint, &failure, 1)
+            };
+            ctx.out.err(noise);
+            ctx.out.err(message);
+            return Err(1);
+        }
+    };
     Ok(conn.api(ctx.world).map_or_else(|| Registry::builtin().clone(), |a| a.registry()))
 }
 
@@ -212,7 +226,7 @@ pub fn run_versions(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
             // api-versions words the failed request itself, after one discovery line.
             let ep = resolved.endpoint.clone();
             let cause = format!("Get \\\"{}\\\": dial tcp {}: connect: connection refused", ep.request_url("/api?timeout=32s"), ep.dial);
-            if !client::has_discovery_cache(ctx, &ep) {
+            {
                 let line = format!("\"Unhandled Error\" err=\"couldn't get current server API group list: {cause}\"");
                 ctx.out.err(client::klog_line(ctx.world.clock.now, 0, &line));
             }
@@ -220,7 +234,9 @@ pub fn run_versions(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
             return 1;
         }
         Err(failure) => {
-            client::print_failure(ctx, &resolved.endpoint, &failure, 1);
+            let (noise, message) = client::failure_parts_uncached(ctx, &resolved.endpoint, &failure, 1);
+            ctx.out.err(noise);
+            ctx.out.err(message);
             return 1;
         }
     };

@@ -397,6 +397,22 @@ pub fn print_failure(ctx: &mut Ctx<'_>, endpoint: &Endpoint, failure: &Failure, 
 /// final message, for verbs that print something between them.
 pub fn failure_parts(ctx: &mut Ctx<'_>, endpoint: &Endpoint, failure: &Failure, discovery_attempts: usize) -> (String, String) {
     let cached = has_discovery_cache(ctx, endpoint);
+    failure_parts_with(ctx, endpoint, failure, discovery_attempts, cached)
+}
+
+/// [`failure_parts`] for verbs that drop the discovery cache before asking (`api-resources`
+/// without `--cached`, `api-versions`): the klog lines appear even when a cache exists.
+pub fn failure_parts_uncached(ctx: &mut Ctx<'_>, endpoint: &Endpoint, failure: &Failure, discovery_attempts: usize) -> (String, String) {
+    failure_parts_with(ctx, endpoint, failure, discovery_attempts, false)
+}
+
+fn failure_parts_with(
+    ctx: &mut Ctx<'_>,
+    endpoint: &Endpoint,
+    failure: &Failure,
+    discovery_attempts: usize,
+    cached: bool,
+) -> (String, String) {
     let api = endpoint.request_url("/api?timeout=32s");
     let (klog_cause, message) = match failure {
         Failure::Refused => (
@@ -630,5 +646,25 @@ mod tests {
         let (out, err, code) = kubectl(&mut world, "node01", "cluster-info");
         assert_eq!((out.as_str(), code), ("\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n", 1));
         assert_eq!(err.lines().count(), 6);
+    }
+
+    #[test]
+    fn api_resources_reread_discovery_but_cached_forms_survive_a_down_server() {
+        let mut world = crate::world::scenario::default_world();
+        if let Some(c) = world.clusters.get_mut("kubernetes") {
+            c.api_up = false;
+        }
+        let (out, err, code) = kubectl(&mut world, "controlplane", "api-resources --cached --api-group=apps -o name");
+        assert_eq!(
+            (out.as_str(), err.as_str(), code),
+            ("controllerrevisions.apps\ndaemonsets.apps\ndeployments.apps\nreplicasets.apps\nstatefulsets.apps\n", "", 0)
+        );
+        let (out, err, code) = kubectl(&mut world, "controlplane", "api-resources");
+        assert_eq!((out.as_str(), code), ("", 1));
+        assert_eq!(err.lines().count(), 2, "{err}");
+        assert!(err.ends_with("The connection to the server 172.30.1.2:6443 was refused - did you specify the right host or port?\n"));
+        let (out, err, code) = kubectl(&mut world, "controlplane", "version");
+        assert_eq!((out.as_str(), code), ("Client Version: v1.35.2\nKustomize Version: v5.7.1\n", 1));
+        assert_eq!(err, "The connection to the server 172.30.1.2:6443 was refused - did you specify the right host or port?\n");
     }
 }
