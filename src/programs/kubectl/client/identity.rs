@@ -111,7 +111,13 @@ fn authenticate_credentials(ctx: &mut Ctx<'_>, resolved: &Resolved, cluster: &st
     if resolved.endpoint.scheme == "https" {
         // clientcmd asks for a username when it has nothing to identify the user with.
         ctx.out.out("Please enter Username: ");
-        return Err(Failure::Client("EOF".into()));
+        let mut lines = std::str::from_utf8(ctx.stdin).unwrap_or_default().lines();
+        if lines.next().is_none() {
+            return Err(Failure::Client("EOF".into()));
+        }
+        // A username and password make basic authentication, which the API server rejects.
+        ctx.out.out("Please enter Password: ");
+        return Err(if lines.next().is_none() { Failure::Client("EOF".into()) } else { Failure::Unauthorized });
     }
     Ok(Identity::plain(UserInfo { name: "system:anonymous".into(), groups: vec!["system:unauthenticated".into()] }))
 }
