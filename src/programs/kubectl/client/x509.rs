@@ -120,6 +120,9 @@ fn name_attrs(mut name: &[u8]) -> Result<Vec<(Vec<u8>, String)>, CertError> {
 /// UTCTime `YYMMDDHHMMSSZ` or GeneralizedTime `YYYYMMDDHHMMSSZ`.
 fn parse_time(raw: &[u8]) -> Option<i64> {
     let s = std::str::from_utf8(raw).ok()?.strip_suffix('Z')?;
+    if !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let (year, rest) = match s.len() {
         12 => {
             let yy: i64 = s[..2].parse().ok()?;
@@ -151,6 +154,7 @@ mod tests {
     fn ca_and_garbage() {
         assert_eq!(parse(CA_CERT.as_bytes()).unwrap().subject_cn, "kubernetes");
         assert_eq!(parse(b"hello"), Err(CertError::NoPem));
+        assert_eq!(parse_time("26011é0900Z".as_bytes()), None);
         assert_eq!(parse(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"), Err(CertError::Malformed));
     }
 }
