@@ -157,4 +157,22 @@ mod tests {
         assert_eq!(parse_time("26011é0900Z".as_bytes()), None);
         assert_eq!(parse(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"), Err(CertError::Malformed));
     }
+
+    /// Garbage (truncated or mangled certificates) gives an error, never a panic.
+    #[test]
+    fn mangled_der_never_panics() {
+        let der = der(ADMIN_CERT.as_bytes()).unwrap();
+        let mut seed: u32 = 7;
+        for len in (0..der.len()).step_by(13) {
+            let _ = parse_der(&der[..len]);
+            let mut mangled = der.clone();
+            for _ in 0..8 {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                let i = (seed as usize >> 8) % mangled.len();
+                mangled[i] = (seed >> 16) as u8;
+            }
+            let _ = parse_der(&mangled);
+        }
+    }
 }
+
