@@ -667,4 +667,31 @@ mod tests {
         assert_eq!((out.as_str(), code), ("Client Version: v1.35.2\nKustomize Version: v5.7.1\n", 1));
         assert_eq!(err, "The connection to the server 172.30.1.2:6443 was refused - did you specify the right host or port?\n");
     }
+
+    /// The CKA flow: a certificate issued for jane, embedded with set-credentials, used through
+    /// a new context; and the same certificate once it has expired.
+    #[test]
+    fn a_client_certificate_from_the_cluster_ca() {
+        let mut world = crate::world::scenario::default_world();
+        let now = world.clock.now;
+        let subject = x509::Subject { common_name: "jane", organizations: &["developers"] };
+        let pem = x509::issue(&subject, "kubernetes", now - 60, now + 3600, 7, None);
+        if let Some(cp) = world.hosts.get_mut("controlplane") {
+            cp.fs.put("/root/jane.crt", pem);
+            cp.fs.put("/root/jane.key", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+        }
+        for line in [
+            "config set-credentials jane --client-certificate=jane.crt --client-key=jane.key --embed-certs",
+            "config set-context jane --cluster=kubernetes --user=jane",
+        ] {
+            assert_eq!(kubectl(&mut world, "controlplane", line).2, 0, "{line}");
+        }
+        let (out, err, code) = kubectl(&mut world, "controlplane", "auth whoami --context=jane");
+        assert_eq!((err.as_str(), code), ("", 0));
+        assert!(out.contains("Username                                            jane\n"), "{out}");
+        assert!(out.contains("[developers system:authenticated]"), "{out}");
+        world.clock.advance(7200);
+        let (_, err, code) = kubectl(&mut world, "controlplane", "auth whoami --context=jane");
+        assert_eq!((err.as_str(), code), ("error: You must be logged in to the server (Unauthorized)\n", 1));
+    }
 }
