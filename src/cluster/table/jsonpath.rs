@@ -102,7 +102,7 @@ pub fn to_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Object(_) | Value::Array(_) => go_json(v, false),
-        Value::Null => "<nil>".into(),
+        Value::Null => "null".into(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => go_number(n),
     }
@@ -558,9 +558,6 @@ fn eval(input: Vec<Value>, node: &Node, allow_missing: bool) -> Result<Vec<Value
         Node::Field(name) => {
             if input.is_empty() {
                 return Ok(Vec::new());
-            }
-            if name.is_empty() {
-                return Ok(input.into_iter().filter(|v| !v.is_null()).collect());
             }
             let out: Vec<Value> = input.iter().filter_map(|v| v.as_object().and_then(|m| m.get(name)).cloned()).collect();
             if out.is_empty() && !allow_missing {
