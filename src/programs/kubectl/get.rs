@@ -52,11 +52,7 @@ pub fn parse_output(value: &str) -> Result<OutputFormat, String> {
     let format = OutputFormat::parse(value).map_err(|_| unmatched())?;
     match &format {
         OutputFormat::JsonPath(t) | OutputFormat::JsonPathAsJson(t) | OutputFormat::GoTemplate(t) if t.is_empty() => {
-            if value.contains('=') {
-                Err("template format specified but no template given".into())
-            } else {
-                Err(unmatched())
-            }
+            Err("template format specified but no template given".into())
         }
         OutputFormat::JsonPath(t) | OutputFormat::JsonPathAsJson(t) => printers::jsonpath::check(t).map(|()| format.clone()),
         OutputFormat::CustomColumns(spec) => printers::custom_columns::parse_spec(spec).map(|_| format.clone()),
