@@ -534,7 +534,7 @@ fn event_row(o: &Value, ctx: &Ctx<'_>) -> Vec<Cell> {
     let kind = str_at(o, "/involvedObject/kind").unwrap_or_default().to_lowercase();
     let obj_name = str_at(o, "/involvedObject/name").unwrap_or_default();
     let object = if obj_name.is_empty() { kind } else { format!("{kind}/{obj_name}") };
-    let component = or(str_at(o, "/source/component"), &str_at(o, "/reportingController").unwrap_or_default());
+    let component = or(str_at(o, "/source/component"), &str_at(o, "/reportingComponent").unwrap_or_default());
     let host = or(str_at(o, "/source/host"), &str_at(o, "/reportingInstance").unwrap_or_default());
     let source = if host.is_empty() { component } else { format!("{component}, {host}") };
     let count = o.pointer("/series/count").and_then(Value::as_i64).or_else(|| o.get("count").and_then(Value::as_i64).filter(|c| *c != 0)).unwrap_or(1);
@@ -599,3 +599,83 @@ static COMPONENTSTATUS: Printer = Printer {
     },
 };
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn status(spec: Value, st: Value) -> (String, String, String) {
+        pod_status(&json!({"metadata": {"name": "p"}, "spec": spec, "status": st}), 1000)
+    }
+
+    fn one() -> Value {
+        json!({"containers": [{"name": "c"}]})
+    }
+
+    #[test]
+    fn pod_status_follows_print_pod() {
+        assert_eq!(status(one(), json!({"phase": "Pending"})).0, "Pending");
+        assert_eq!(status(one(), json!({"phase": "Pending", "containerStatuses": [{"name": "c", "state": {"waiting": {"reason": "ContainerCreating"}}}]})).0, "ContainerCreating");
+        assert_eq!(status(one(), json!({"phase": "Pending", "containerStatuses": [{"name": "c", "state": {"waiting": {"reason": "ImagePullBackOff"}}}]})).0, "ImagePullBackOff");
+        assert_eq!(
+            status(one(), json!({"phase": "Succeeded", "containerStatuses": [{"name": "c", "state": {"terminated": {"exitCode": 0, "reason": "Completed"}}}]})).0,
+            "Completed"
+        );
+        assert_eq!(status(one(), json!({"phase": "Failed", "containerStatuses": [{"name": "c", "state": {"terminated": {"exitCode": 1, "reason": "Error"}}}]})).0, "Error");
+        assert_eq!(status(one(), json!({"phase": "Failed", "containerStatuses": [{"name": "c", "state": {"terminated": {"exitCode": 137}}}]})).0, "ExitCode:137");
+        assert_eq!(status(one(), json!({"phase": "Failed", "containerStatuses": [{"name": "c", "state": {"terminated": {"exitCode": 0, "signal": 9}}}]})).0, "Signal:9");
+        assert_eq!(status(one(), json!({"phase": "Failed", "reason": "Evicted"})).0, "Evicted");
+        assert_eq!(status(one(), json!({"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False", "reason": "SchedulingGated"}]})).0, "SchedulingGated");
+        let init = json!({"initContainers": [{"name": "i1"}, {"name": "i2"}], "containers": [{"name": "c"}]});
+        assert_eq!(status(init.clone(), json!({"phase": "Pending", "initContainerStatuses": [{"name": "i1", "state": {"running": {}}}, {"name": "i2", "state": {"waiting": {"reason": "PodInitializing"}}}]})).0, "Init:0/2");
+        assert_eq!(
+            status(init.clone(), json!({"phase": "Pending", "initContainerStatuses": [{"name": "i1", "state": {"terminated": {"exitCode": 0}}}, {"name": "i2", "state": {"running": {}}}]})).0,
+            "Init:1/2"
+        );
+        assert_eq!(
+            status(init.clone(), json!({"phase": "Pending", "initContainerStatuses": [{"name": "i1", "restartCount": 3, "state": {"waiting": {"reason": "CrashLoopBackOff"}}}]})),
+            ("Init:CrashLoopBackOff".to_string(), "0/1".to_string(), "3".to_string())
+        );
+        assert_eq!(status(init, json!({"phase": "Pending", "initContainerStatuses": [{"name": "i1", "state": {"terminated": {"exitCode": 1, "reason": "Error"}}}]})).0, "Init:Error");
+        // Deleting: Terminating unless already finished; NodeLost shows Unknown.
+        let deleting = json!({"metadata": {"name": "p", "deletionTimestamp": "2026-01-01T00:00:00Z"}, "spec": one(), "status": {"phase": "Running"}});
+        assert_eq!(pod_status(&deleting, 0).0, "Terminating");
+        let lost = json!({"metadata": {"name": "p", "deletionTimestamp": "2026-01-01T00:00:00Z"}, "spec": one(), "status": {"phase": "Running", "reason": "NodeLost"}});
+        assert_eq!(pod_status(&lost, 0).0, "Unknown");
+    }
+
+    #[test]
+    fn ready_counts_sidecars_and_completed_with_running_becomes_not_ready() {
+        let spec = json!({"initContainers": [{"name": "side", "restartPolicy": "Always"}], "containers": [{"name": "a"}, {"name": "b"}]});
+        let st = json!({"phase": "Running", "conditions": [{"type": "Initialized", "status": "True"}],
+            "initContainerStatuses": [{"name": "side", "started": true, "ready": true, "restartCount": 1, "state": {"running": {}}}],
+            "containerStatuses": [
+                {"name": "a", "ready": false, "restartCount": 0, "state": {"terminated": {"exitCode": 0, "reason": "Completed"}}},
+                {"name": "b", "ready": true, "restartCount": 2, "state": {"running": {}}}]});
+        assert_eq!(status(spec, st), ("NotReady".to_string(), "2/3".to_string(), "3".to_string()));
+    }
+
+    #[test]
+    fn restarts_show_the_last_termination_age() {
+        let st = json!({"phase": "Running", "containerStatuses": [{"name": "c", "ready": true, "restartCount": 1, "state": {"running": {}},
+            "lastState": {"terminated": {"exitCode": 1, "finishedAt": crate::world::clock::format_rfc3339(1000 - 28 * 3600)}}}]});
+        assert_eq!(status(one(), st).2, "1 (28h ago)");
+    }
+
+    #[test]
+    fn node_service_and_pv_cells() {
+        let node = json!({"metadata": {"labels": {"node-role.kubernetes.io/control-plane": "", "kubernetes.io/role": "worker"}}, "spec": {"unschedulable": true},
+            "status": {"conditions": [{"type": "Ready", "status": "Unknown"}]}});
+        assert_eq!(node_status(&node), "NotReady,SchedulingDisabled");
+        assert_eq!(node_roles(&node), "control-plane,worker");
+        assert_eq!(node_status(&json!({})), "Unknown");
+        let svc = json!({"spec": {"ports": [{"port": 80, "protocol": "TCP", "nodePort": 30080}, {"port": 53, "protocol": "UDP"}]}});
+        assert_eq!(service_ports(&svc), "80:30080/TCP,53/UDP");
+        assert_eq!(service_ports(&json!({})), "<none>");
+        let lb = json!({"metadata": {"name": "lb"}, "spec": {"type": "LoadBalancer", "clusterIPs": ["10.96.0.5"], "ports": [{"port": 80}]}});
+        let cells = service_row(&lb, &Ctx { now: 0, crd: None });
+        assert_eq!(cells[3], Cell::Str("<pending>".into()));
+        assert_eq!(access_modes(&[json!("ReadWriteMany"), json!("ReadWriteOnce"), json!("ReadWriteOnce")]), "RWO,RWX");
+    }
+}

@@ -269,4 +269,4 @@ fn print_tables(api: &Api<'_>, user: &UserInfo, fetched: &[Fetched], opts: &Tabl
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -228,7 +228,7 @@ pub fn events(w: &mut W, events: &[Value], now: i64) {
         };
         let mut source = s(e, "/source/component").to_string();
         if source.is_empty() {
-            source = s(e, "/reportingController").to_string();
+            source = s(e, "/reportingComponent").to_string();
         }
         let mut message = s(e, "/message").trim().to_string();
         let fp = s(e, "/involvedObject/fieldPath");

@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::cluster::{Registry, UserInfo, WriteOptions};
+use crate::cluster::Registry;
 use crate::shell::{self, Session};
 use crate::world::{World, scenario};
 
@@ -14,23 +14,28 @@ pub fn ago(world: &World, secs: i64) -> String {
     crate::world::clock::format_rfc3339(world.clock.now - secs)
 }
 
-/// Creates an object with the system identity, then (straight in the store, as the kubelet and
-/// controllers would have over time) backdates its creation by `age` seconds and sets its status.
-pub fn put(world: &mut World, resource: &str, ns: Option<&str>, obj: Value, age: i64) {
+/// Stores an object straight in the cluster's store (no admission or defaulting, so the test
+/// sees exactly the fields it wrote), created `age` seconds ago.
+pub fn put(world: &mut World, resource: &str, ns: Option<&str>, mut obj: Value, age: i64) {
     let ts = ago(world, age);
     let res = Registry::builtin().lookup(resource).cloned().expect("known resource");
-    let status = obj.get("status").cloned();
     let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default().to_string();
-    {
-        let mut api = world.api("kubernetes").expect("cluster");
-        api.create(&UserInfo::system(), &res, ns, obj, &WriteOptions::default()).expect("created");
+    let ns = if res.namespaced { ns.unwrap_or("default") } else { "" };
+    if obj.get("apiVersion").is_none() {
+        obj["apiVersion"] = json!(res.api_version());
     }
+    if obj.get("kind").is_none() {
+        obj["kind"] = json!(res.kind);
+    }
+    if res.namespaced {
+        obj["metadata"]["namespace"] = json!(ns);
+    }
+    if obj.pointer("/metadata/uid").is_none() {
+        obj["metadata"]["uid"] = json!(format!("00000000-0000-4000-8000-{:012}", world.clusters["kubernetes"].store.revision + 1));
+    }
+    obj["metadata"]["creationTimestamp"] = json!(ts);
     let cluster = world.clusters.get_mut("kubernetes").expect("cluster");
-    let stored = cluster.store.get_mut(&res, if res.namespaced { ns.unwrap_or("default") } else { "" }, &name).expect("stored");
-    stored["metadata"]["creationTimestamp"] = json!(ts);
-    if let Some(s) = status {
-        stored["status"] = s;
-    }
+    cluster.store.put(&res, ns, &name, obj);
 }
 
 /// Runs one command line; returns stdout, stderr and the exit status.
