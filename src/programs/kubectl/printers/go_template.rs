@@ -93,7 +93,9 @@ fn parse_nodes(toks: &[Tok], pos: &mut usize) -> Result<(Vec<Node>, Option<Strin
                 }
             }
             Tok::Action(a) => {
-                let word = a.split_whitespace().next().unwrap_or_default();
+                // The keyword is the leading identifier (`{{range.items}}` is `range .items`).
+                let word_len = a.find(|c: char| !c.is_alphanumeric()).unwrap_or(a.len());
+                let word = &a[..word_len];
                 match word {
                     "end" | "else" => return Ok((nodes, Some(a.clone()))),
                     "if" | "with" | "range" => {
