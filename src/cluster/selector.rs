@@ -42,7 +42,8 @@ impl Requirement {
             Op::Exists => got.is_some(),
             Op::DoesNotExist => got.is_none(),
             Op::GreaterThan | Op::LessThan => {
-                let (Some(v), Some(want)) = (got.and_then(|v| v.parse::<i64>().ok()), self.values.first().and_then(|w| w.parse::<i64>().ok()))
+                let (Some(v), Some(want)) =
+                    (got.and_then(|v| v.parse::<i64>().ok()), self.values.first().and_then(|w| w.parse::<i64>().ok()))
                 else {
                     return false;
                 };

@@ -96,7 +96,10 @@ pub struct Printer {
 
 /// The printer for a group/kind, if the server has one.
 fn printer_for(group: &str, kind: &str) -> Option<&'static Printer> {
-    core::printer(group, kind).or_else(|| apps::printer(group, kind)).or_else(|| batch::printer(group, kind)).or_else(|| misc::printer(group, kind))
+    core::printer(group, kind)
+        .or_else(|| apps::printer(group, kind))
+        .or_else(|| batch::printer(group, kind))
+        .or_else(|| misc::printer(group, kind))
 }
 
 /// Converts objects of one resource into the Table the API server would answer.
@@ -154,11 +157,14 @@ fn custom_resource_table(crd: &Value, objects: &[Value], ctx: &Ctx<'_>) -> Table
             for c in &extra {
                 let path = c.get("jsonPath").and_then(Value::as_str).unwrap_or_default();
                 let ty = c.get("type").and_then(Value::as_str).unwrap_or("string");
-                let values = jsonpath::Template::parse(&format!("{{{path}}}")).ok().and_then(|t| t.find_results(o).ok()).unwrap_or_default();
+                let values =
+                    jsonpath::Template::parse(&format!("{{{path}}}")).ok().and_then(|t| t.find_results(o).ok()).unwrap_or_default();
                 let cell = match values.into_iter().flatten().next() {
                     None => Cell::Str("<none>".into()),
                     Some(v) => match (ty, &v) {
-                        ("date", Value::String(s)) => Cell::Str(duration::parse_time(s).map_or_else(|| s.clone(), |t| human_duration(ctx.now - t))),
+                        ("date", Value::String(s)) => {
+                            Cell::Str(duration::parse_time(s).map_or_else(|| s.clone(), |t| human_duration(ctx.now - t)))
+                        }
                         ("integer", Value::Number(n)) => n.as_i64().map_or_else(|| Cell::Str(n.to_string()), Cell::Int),
                         ("boolean", Value::Bool(b)) => Cell::Bool(*b),
                         (_, Value::String(s)) => Cell::Str(s.clone()),

@@ -110,7 +110,13 @@ static STATEFULSET: Printer = Printer {
     columns: &[("Name", 0), ("Ready", 0), ("Age", 0), ("Containers", 1), ("Images", 1)],
     row: |o, ctx| {
         let (c, i) = template(o);
-        vec![name(o).into(), format!("{}/{}", int_at(o, "/status/readyReplicas"), replicas(o)).into(), age(o, ctx.now).into(), c.into(), i.into()]
+        vec![
+            name(o).into(),
+            format!("{}/{}", int_at(o, "/status/readyReplicas"), replicas(o)).into(),
+            age(o, ctx.now).into(),
+            c.into(),
+            i.into(),
+        ]
     },
 };
 
@@ -136,4 +142,3 @@ static CONTROLLERREVISION: Printer = Printer {
         vec![name(o).into(), controller.into(), Cell::Int(int_at(o, "/revision")), age(o, ctx.now).into()]
     },
 };
-

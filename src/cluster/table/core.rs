@@ -46,7 +46,9 @@ static POD: Printer = Printer {
 };
 
 fn is_sidecar(spec_init: &[Value], name: &str) -> bool {
-    spec_init.iter().any(|c| c.get("name").and_then(Value::as_str) == Some(name) && c.get("restartPolicy").and_then(Value::as_str) == Some("Always"))
+    spec_init
+        .iter()
+        .any(|c| c.get("name").and_then(Value::as_str) == Some(name) && c.get("restartPolicy").and_then(Value::as_str) == Some("Always"))
 }
 
 fn condition_true(o: &Value, ty: &str) -> bool {
@@ -72,7 +74,9 @@ pub fn pod_status(o: &Value, now: i64) -> (String, String, String) {
     let status_reason = str_at(o, "/status/reason").unwrap_or_default();
     let mut reason = if status_reason.is_empty() { phase.clone() } else { status_reason.clone() };
     for c in arr_at(o, "/status/conditions") {
-        if c.get("type").and_then(Value::as_str) == Some("PodScheduled") && c.get("reason").and_then(Value::as_str) == Some("SchedulingGated") {
+        if c.get("type").and_then(Value::as_str) == Some("PodScheduled")
+            && c.get("reason").and_then(Value::as_str) == Some("SchedulingGated")
+        {
             reason = "SchedulingGated".into();
         }
     }
@@ -523,7 +527,8 @@ fn nonempty_time(o: &Value, ptr: &str) -> Option<String> {
 }
 
 fn event_row(o: &Value, ctx: &Ctx<'_>) -> Vec<Cell> {
-    let first = if nonempty_time(o, "/firstTimestamp").is_some() { since(o, "/firstTimestamp", ctx.now) } else { since(o, "/eventTime", ctx.now) };
+    let first =
+        if nonempty_time(o, "/firstTimestamp").is_some() { since(o, "/firstTimestamp", ctx.now) } else { since(o, "/eventTime", ctx.now) };
     let last = if nonempty_time(o, "/series/lastObservedTime").is_some() {
         since(o, "/series/lastObservedTime", ctx.now)
     } else if nonempty_time(o, "/lastTimestamp").is_some() {
@@ -537,7 +542,11 @@ fn event_row(o: &Value, ctx: &Ctx<'_>) -> Vec<Cell> {
     let component = or(str_at(o, "/source/component"), &str_at(o, "/reportingComponent").unwrap_or_default());
     let host = or(str_at(o, "/source/host"), &str_at(o, "/reportingInstance").unwrap_or_default());
     let source = if host.is_empty() { component } else { format!("{component}, {host}") };
-    let count = o.pointer("/series/count").and_then(Value::as_i64).or_else(|| o.get("count").and_then(Value::as_i64).filter(|c| *c != 0)).unwrap_or(1);
+    let count = o
+        .pointer("/series/count")
+        .and_then(Value::as_i64)
+        .or_else(|| o.get("count").and_then(Value::as_i64).filter(|c| *c != 0))
+        .unwrap_or(1);
     vec![
         last.into(),
         str_at(o, "/type").unwrap_or_default().into(),
@@ -599,7 +608,6 @@ static COMPONENTSTATUS: Printer = Printer {
     },
 };
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -616,17 +624,48 @@ mod tests {
     #[test]
     fn pod_status_follows_print_pod() {
         assert_eq!(status(one(), json!({"phase": "Pending"})).0, "Pending");
-        assert_eq!(status(one(), json!({"phase": "Pending", "containerStatuses": [{"name": "c", "state": {"waiting": {"reason": "ContainerCreating"}}}]})).0, "ContainerCreating");
-        assert_eq!(status(one(), json!({"phase": "Pending", "containerStatuses": [{"name": "c", "state": {"waiting": {"reason": "ImagePullBackOff"}}}]})).0, "ImagePullBackOff");
+        assert_eq!(
+            status(
+                one(),
+                json!({"phase": "Pending", "containerStatuses": [{"name": "c", "state": {"waiting": {"reason": "ContainerCreating"}}}]})
+            )
+            .0,
+            "ContainerCreating"
+        );
+        assert_eq!(
+            status(
+                one(),
+                json!({"phase": "Pending", "containerStatuses": [{"name": "c", "state": {"waiting": {"reason": "ImagePullBackOff"}}}]})
+            )
+            .0,
+            "ImagePullBackOff"
+        );
         assert_eq!(
             status(one(), json!({"phase": "Succeeded", "containerStatuses": [{"name": "c", "state": {"terminated": {"exitCode": 0, "reason": "Completed"}}}]})).0,
             "Completed"
         );
         assert_eq!(status(one(), json!({"phase": "Failed", "containerStatuses": [{"name": "c", "state": {"terminated": {"exitCode": 1, "reason": "Error"}}}]})).0, "Error");
-        assert_eq!(status(one(), json!({"phase": "Failed", "containerStatuses": [{"name": "c", "state": {"terminated": {"exitCode": 137}}}]})).0, "ExitCode:137");
-        assert_eq!(status(one(), json!({"phase": "Failed", "containerStatuses": [{"name": "c", "state": {"terminated": {"exitCode": 0, "signal": 9}}}]})).0, "Signal:9");
+        assert_eq!(
+            status(one(), json!({"phase": "Failed", "containerStatuses": [{"name": "c", "state": {"terminated": {"exitCode": 137}}}]})).0,
+            "ExitCode:137"
+        );
+        assert_eq!(
+            status(
+                one(),
+                json!({"phase": "Failed", "containerStatuses": [{"name": "c", "state": {"terminated": {"exitCode": 0, "signal": 9}}}]})
+            )
+            .0,
+            "Signal:9"
+        );
         assert_eq!(status(one(), json!({"phase": "Failed", "reason": "Evicted"})).0, "Evicted");
-        assert_eq!(status(one(), json!({"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False", "reason": "SchedulingGated"}]})).0, "SchedulingGated");
+        assert_eq!(
+            status(
+                one(),
+                json!({"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False", "reason": "SchedulingGated"}]})
+            )
+            .0,
+            "SchedulingGated"
+        );
         let init = json!({"initContainers": [{"name": "i1"}, {"name": "i2"}], "containers": [{"name": "c"}]});
         assert_eq!(status(init.clone(), json!({"phase": "Pending", "initContainerStatuses": [{"name": "i1", "state": {"running": {}}}, {"name": "i2", "state": {"waiting": {"reason": "PodInitializing"}}}]})).0, "Init:0/2");
         assert_eq!(
@@ -634,12 +673,16 @@ mod tests {
             "Init:1/2"
         );
         assert_eq!(
-            status(init.clone(), json!({"phase": "Pending", "initContainerStatuses": [{"name": "i1", "restartCount": 3, "state": {"waiting": {"reason": "CrashLoopBackOff"}}}]})),
+            status(
+                init.clone(),
+                json!({"phase": "Pending", "initContainerStatuses": [{"name": "i1", "restartCount": 3, "state": {"waiting": {"reason": "CrashLoopBackOff"}}}]})
+            ),
             ("Init:CrashLoopBackOff".to_string(), "0/1".to_string(), "3".to_string())
         );
         assert_eq!(status(init, json!({"phase": "Pending", "initContainerStatuses": [{"name": "i1", "state": {"terminated": {"exitCode": 1, "reason": "Error"}}}]})).0, "Init:Error");
         // Deleting: Terminating unless already finished; NodeLost shows Unknown.
-        let deleting = json!({"metadata": {"name": "p", "deletionTimestamp": "2026-01-01T00:00:00Z"}, "spec": one(), "status": {"phase": "Running"}});
+        let deleting =
+            json!({"metadata": {"name": "p", "deletionTimestamp": "2026-01-01T00:00:00Z"}, "spec": one(), "status": {"phase": "Running"}});
         assert_eq!(pod_status(&deleting, 0).0, "Terminating");
         let lost = json!({"metadata": {"name": "p", "deletionTimestamp": "2026-01-01T00:00:00Z"}, "spec": one(), "status": {"phase": "Running", "reason": "NodeLost"}});
         assert_eq!(pod_status(&lost, 0).0, "Unknown");
@@ -673,7 +716,8 @@ mod tests {
         let svc = json!({"spec": {"ports": [{"port": 80, "protocol": "TCP", "nodePort": 30080}, {"port": 53, "protocol": "UDP"}]}});
         assert_eq!(service_ports(&svc), "80:30080/TCP,53/UDP");
         assert_eq!(service_ports(&json!({})), "<none>");
-        let lb = json!({"metadata": {"name": "lb"}, "spec": {"type": "LoadBalancer", "clusterIPs": ["10.96.0.5"], "ports": [{"port": 80}]}});
+        let lb =
+            json!({"metadata": {"name": "lb"}, "spec": {"type": "LoadBalancer", "clusterIPs": ["10.96.0.5"], "ports": [{"port": 80}]}});
         let cells = service_row(&lb, &Ctx { now: 0, crd: None });
         assert_eq!(cells[3], Cell::Str("<pending>".into()));
         assert_eq!(access_modes(&[json!("ReadWriteMany"), json!("ReadWriteOnce"), json!("ReadWriteOnce")]), "RWO,RWX");

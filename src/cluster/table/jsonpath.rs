@@ -770,10 +770,7 @@ mod tests {
         assert_eq!(exec("{range .items[*]}{.metadata.name}{\"\\t\"}{.status.phase}{\"\\n\"}{end}", &l), "a\tRunning\nb\tPending\n");
         assert_eq!(exec("{.items[?(@.status.phase==\"Running\")].metadata.name}", &l), "a");
         assert_eq!(exec("{.items[?(@.spec.replicas>1)].metadata.name}", &l), "a");
-        assert_eq!(
-            exec("{range .items[*]}{.metadata.name}={.status.conditions[?(@.type=='Ready')].status} {end}", &l),
-            "a=True b=False "
-        );
+        assert_eq!(exec("{range .items[*]}{.metadata.name}={.status.conditions[?(@.type=='Ready')].status} {end}", &l), "a=True b=False ");
         assert_eq!(exec("{..image}", &l), "nginx busybox redis");
         assert_eq!(exec("{range .items[*]}[{.metadata.name}]{end}tail", &l), "[a][b]tail");
     }
@@ -794,7 +791,10 @@ mod tests {
         assert_eq!(t.execute(&list(), true).unwrap(), "[\n    \"a\",\n    \"b\"\n]\n");
         assert_eq!(go_float(0.5), "0.5");
         assert_eq!(go_float(1.5e21), "1.5e+21");
-        assert_eq!(go_sharp_v(&json!({"b": [1, "x"], "a": null})), "map[string]interface {}{\"a\":interface {}(nil), \"b\":[]interface {}{1, \"x\"}}");
+        assert_eq!(
+            go_sharp_v(&json!({"b": [1, "x"], "a": null})),
+            "map[string]interface {}{\"a\":interface {}(nil), \"b\":[]interface {}{1, \"x\"}}"
+        );
         assert_eq!(relaxed(".metadata.name").unwrap(), "{.metadata.name}");
         assert_eq!(relaxed("{metadata.name}").unwrap(), "{.metadata.name}");
     }

@@ -117,11 +117,13 @@ static CSIDRIVER: Printer = Printer {
     },
 };
 
-static INGRESS: Printer = Printer { columns: &[("Name", 0), ("Class", 0), ("Hosts", 0), ("Address", 0), ("Ports", 0), ("Age", 0)], row: ingress_row };
+static INGRESS: Printer =
+    Printer { columns: &[("Name", 0), ("Class", 0), ("Hosts", 0), ("Address", 0), ("Ports", 0), ("Age", 0)], row: ingress_row };
 
 fn ingress_row(o: &Value, ctx: &Ctx<'_>) -> Vec<Cell> {
     let rules = arr_at(o, "/spec/rules");
-    let hosts: Vec<String> = rules.iter().filter_map(|r| r.get("host").and_then(Value::as_str)).filter(|h| !h.is_empty()).map(str::to_string).collect();
+    let hosts: Vec<String> =
+        rules.iter().filter_map(|r| r.get("host").and_then(Value::as_str)).filter(|h| !h.is_empty()).map(str::to_string).collect();
     let hosts_cell = if hosts.is_empty() {
         "*".to_string()
     } else {
@@ -168,7 +170,11 @@ static NETWORKPOLICY: Printer = Printer {
 static HPA: Printer = Printer {
     columns: &[("Name", 0), ("Reference", 0), ("Targets", 0), ("MinPods", 0), ("MaxPods", 0), ("Replicas", 0), ("Age", 0)],
     row: |o, ctx| {
-        let reference = format!("{}/{}", str_at(o, "/spec/scaleTargetRef/kind").unwrap_or_default(), str_at(o, "/spec/scaleTargetRef/name").unwrap_or_default());
+        let reference = format!(
+            "{}/{}",
+            str_at(o, "/spec/scaleTargetRef/kind").unwrap_or_default(),
+            str_at(o, "/spec/scaleTargetRef/name").unwrap_or_default()
+        );
         let min = o.pointer("/spec/minReplicas").and_then(Value::as_i64).map_or_else(|| "<unset>".to_string(), |m| m.to_string());
         vec![
             name(o).into(),
@@ -206,7 +212,8 @@ fn hpa_targets(o: &Value) -> String {
                     format!("{rname}: {cur}/{util}%")
                 } else {
                     let target = q(spec.pointer(&format!("/{key}/target/averageValue"))).unwrap_or_default();
-                    let cur = q(status.and_then(|s| s.pointer(&format!("/{key}/current/averageValue")))).unwrap_or_else(|| "<unknown>".into());
+                    let cur =
+                        q(status.and_then(|s| s.pointer(&format!("/{key}/current/averageValue")))).unwrap_or_else(|| "<unknown>".into());
                     format!("{rname}: {cur}/{target}")
                 }
             }
@@ -218,7 +225,8 @@ fn hpa_targets(o: &Value) -> String {
             "Object" | "External" => {
                 let key = if ty == "Object" { "object" } else { "external" };
                 if let Some(avg) = q(spec.pointer(&format!("/{key}/target/averageValue"))) {
-                    let cur = q(status.and_then(|s| s.pointer(&format!("/{key}/current/averageValue")))).unwrap_or_else(|| "<unknown>".into());
+                    let cur =
+                        q(status.and_then(|s| s.pointer(&format!("/{key}/current/averageValue")))).unwrap_or_else(|| "<unknown>".into());
                     format!("{cur}/{avg} (avg)")
                 } else {
                     let target = q(spec.pointer(&format!("/{key}/target/value"))).unwrap_or_default();
@@ -278,10 +286,7 @@ static CSR: Printer = Printer {
         if o.pointer("/status/certificate").and_then(Value::as_str).is_some_and(|c| !c.is_empty()) {
             cond.push_str(",Issued");
         }
-        let dur = o
-            .pointer("/spec/expirationSeconds")
-            .and_then(Value::as_i64)
-            .map_or_else(|| "<none>".to_string(), super::human_duration);
+        let dur = o.pointer("/spec/expirationSeconds").and_then(Value::as_i64).map_or_else(|| "<none>".to_string(), super::human_duration);
         vec![
             name(o).into(),
             age(o, ctx.now).into(),
@@ -314,7 +319,13 @@ static ENDPOINTSLICE: Printer = Printer {
             .filter_map(|a| a.as_str().map(str::to_string))
             .collect();
         let unset = |v: &[String]| if v.is_empty() { "<unset>".to_string() } else { capped(v, 3, ",") };
-        vec![name(o).into(), str_at(o, "/addressType").unwrap_or_default().into(), unset(&ports).into(), unset(&addrs).into(), age(o, ctx.now).into()]
+        vec![
+            name(o).into(),
+            str_at(o, "/addressType").unwrap_or_default().into(),
+            unset(&ports).into(),
+            unset(&addrs).into(),
+            age(o, ctx.now).into(),
+        ]
     },
 };
 

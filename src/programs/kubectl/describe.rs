@@ -125,7 +125,10 @@ pub fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> i32 {
 
 fn run_parsed(ctx: &mut Ctx<'_>, parsed: &Parsed) -> Result<i32, String> {
     if parsed.args.is_empty() && parsed.all("filename").is_empty() {
-        return Err("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.".into());
+        return Err(
+            "You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources."
+                .into(),
+        );
     }
     let all_namespaces = parsed.bool("all-namespaces");
     let label_selector = parsed.get("selector").map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);

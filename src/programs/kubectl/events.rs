@@ -85,7 +85,8 @@ fn run_parsed(ctx: &mut Ctx<'_>, parsed: &Parsed) -> Result<i32, String> {
         let Some(res) = registry.lookup(ty) else {
             return Err(format!("the server doesn't have a resource type \"{ty}\""));
         };
-        field_selector = Some(format!("involvedObject.kind={},involvedObject.apiVersion={},involvedObject.name={name}", res.kind, res.api_version()));
+        field_selector =
+            Some(format!("involvedObject.kind={},involvedObject.apiVersion={},involvedObject.name={name}", res.kind, res.api_version()));
     }
     let mut types = parsed.all("types");
     types.sort();
@@ -104,7 +105,9 @@ fn run_parsed(ctx: &mut Ctx<'_>, parsed: &Parsed) -> Result<i32, String> {
     };
     let mut evs: Vec<Value> = listed
         .into_iter()
-        .filter(|e| types.is_empty() || types.iter().any(|t| t.eq_ignore_ascii_case(e.get("type").and_then(Value::as_str).unwrap_or_default())))
+        .filter(|e| {
+            types.is_empty() || types.iter().any(|t| t.eq_ignore_ascii_case(e.get("type").and_then(Value::as_str).unwrap_or_default()))
+        })
         .collect();
     if evs.is_empty() {
         if all_namespaces {

@@ -91,11 +91,8 @@ fn run_parsed(ctx: &mut Ctx<'_>, parsed: &Parsed) -> Result<i32, String> {
     let field_selector = parsed.get("field-selector").map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
     let conn = client::connect(ctx, parsed).map_err(|_| String::new());
     let Ok(conn) = conn else { return Ok(1) };
-    let file_objects = if files.is_empty() {
-        Vec::new()
-    } else {
-        super::resource_builder::load_files(ctx, &files, parsed.bool("recursive"))?
-    };
+    let file_objects =
+        if files.is_empty() { Vec::new() } else { super::resource_builder::load_files(ctx, &files, parsed.bool("recursive"))? };
     let now = ctx.world.clock.now;
     let Some(api) = conn.api(ctx.world) else {
         ctx.out.err("The connection to the server localhost:8080 was refused - did you specify the right host or port?\n");
@@ -108,7 +105,10 @@ fn run_parsed(ctx: &mut Ctx<'_>, parsed: &Parsed) -> Result<i32, String> {
         let kind = o.object.get("kind").and_then(Value::as_str).unwrap_or_default();
         let name = o.object.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default().to_string();
         let Some(res) = registry.by_kind(av, kind).cloned() else {
-            return Err(format!("resource mapping not found for name: \"{name}\" namespace: \"\" from \"{}\": no matches for kind \"{kind}\" in version \"{av}\"\nensure CRDs are installed first", o.source));
+            return Err(format!(
+                "resource mapping not found for name: \"{name}\" namespace: \"\" from \"{}\": no matches for kind \"{kind}\" in version \"{av}\"\nensure CRDs are installed first",
+                o.source
+            ));
         };
         match resolved.targets.last_mut() {
             Some(t) if t.res == res => t.names.push(name),

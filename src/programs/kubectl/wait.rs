@@ -34,7 +34,7 @@ pub const DEFS: &[FlagDef] = &[
 enum Condition {
     Delete,
     Create,
-    Condition { name: String, value: String },
+    Status { name: String, value: String },
     JsonPath { template: Template, value: Option<String> },
 }
 
@@ -48,12 +48,15 @@ fn parse_condition(text: &str) -> Result<Condition, String> {
     }
     if let Some(rest) = text.strip_prefix("condition=") {
         let (name, value) = rest.split_once('=').unwrap_or((rest, "true"));
-        return Ok(Condition::Condition { name: name.to_string(), value: value.to_string() });
+        return Ok(Condition::Status { name: name.to_string(), value: value.to_string() });
     }
     if let Some(rest) = text.strip_prefix("jsonpath=") {
         let parts = split_jsonpath_input(rest);
         if parts.is_empty() || parts.len() > 2 {
-            return Err("jsonpath wait format must be --for=jsonpath='{.status.readyReplicas}'=3 or --for=jsonpath='{.status.readyReplicas}'".into());
+            return Err(
+                "jsonpath wait format must be --for=jsonpath='{.status.readyReplicas}'=3 or --for=jsonpath='{.status.readyReplicas}'"
+                    .into(),
+            );
         }
         let expr = relaxed(&parts[0])?;
         if expr.is_empty() {
@@ -65,7 +68,9 @@ fn parse_condition(text: &str) -> Result<Condition, String> {
             Some(v) => {
                 let v = v.trim_matches(|c| c == '\'' || c == '"');
                 if v.is_empty() {
-                    return Err("jsonpath wait has to have a value after equal sign, like --for=jsonpath='{.status.readyReplicas}'=3".into());
+                    return Err(
+                        "jsonpath wait has to have a value after equal sign, like --for=jsonpath='{.status.readyReplicas}'=3".into()
+                    );
                 }
                 Some(v.to_string())
             }
@@ -103,14 +108,17 @@ fn met(cond: &Condition, obj: &Value) -> Result<bool, String> {
     match cond {
         Condition::Delete => Ok(false),
         Condition::Create => Ok(true),
-        Condition::Condition { name, value } => {
+        Condition::Status { name, value } => {
             let generation = obj.pointer("/metadata/generation").and_then(Value::as_i64);
             for c in obj.pointer("/status/conditions").and_then(Value::as_array).into_iter().flatten() {
                 let ty = c.get("type").and_then(Value::as_str).unwrap_or_default();
                 if !ty.eq_ignore_ascii_case(name) {
                     continue;
                 }
-                let observed = c.get("observedGeneration").and_then(Value::as_i64).or_else(|| obj.pointer("/status/observedGeneration").and_then(Value::as_i64));
+                let observed = c
+                    .get("observedGeneration")
+                    .and_then(Value::as_i64)
+                    .or_else(|| obj.pointer("/status/observedGeneration").and_then(Value::as_i64));
                 if let (Some(g), Some(o)) = (generation, observed)
                     && g != o
                 {

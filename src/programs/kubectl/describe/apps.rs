@@ -22,7 +22,9 @@ fn pod_statuses(env: &Env<'_, '_>, o: &Value, selector: String) -> String {
     let uid = s(o, "/metadata/uid");
     let (mut running, mut waiting, mut succeeded, mut failed) = (0, 0, 0, 0);
     for p in env.list("pods", ns, Some(selector).filter(|x| !x.is_empty()), None) {
-        let owned = arr(&p, "/metadata/ownerReferences").iter().any(|r| r.get("controller").and_then(Value::as_bool) == Some(true) && s(r, "/uid") == uid);
+        let owned = arr(&p, "/metadata/ownerReferences")
+            .iter()
+            .any(|r| r.get("controller").and_then(Value::as_bool) == Some(true) && s(r, "/uid") == uid);
         if !owned {
             continue;
         }
@@ -102,7 +104,11 @@ pub fn deployment(env: &Env<'_, '_>, o: &Value) -> String {
     let owned: Vec<Value> = env
         .list("replicasets.apps", ns, Some(selector.clone()).filter(|x| !x.is_empty()), None)
         .into_iter()
-        .filter(|rs| arr(rs, "/metadata/ownerReferences").iter().any(|r| r.get("controller").and_then(Value::as_bool) == Some(true) && s(r, "/uid") == uid))
+        .filter(|rs| {
+            arr(rs, "/metadata/ownerReferences")
+                .iter()
+                .any(|r| r.get("controller").and_then(Value::as_bool) == Some(true) && s(r, "/uid") == uid)
+        })
         .collect();
     if !owned.is_empty() {
         let revision = |rs: &Value| s(rs, "/metadata/annotations/deployment.kubernetes.io~1revision").parse::<i64>().unwrap_or(0);
@@ -253,10 +259,23 @@ pub fn job(env: &Env<'_, '_>, o: &Value) -> String {
         w.w(0, &format!("Active Deadline Seconds:\t{d}s\n"));
     }
     match o.pointer("/status/ready").and_then(Value::as_i64) {
-        None => w.w(0, &format!("Pods Statuses:\t{} Active / {} Succeeded / {} Failed\n", i(o, "/status/active"), i(o, "/status/succeeded"), i(o, "/status/failed"))),
+        None => w.w(
+            0,
+            &format!(
+                "Pods Statuses:\t{} Active / {} Succeeded / {} Failed\n",
+                i(o, "/status/active"),
+                i(o, "/status/succeeded"),
+                i(o, "/status/failed")
+            ),
+        ),
         Some(r) => w.w(
             0,
-            &format!("Pods Statuses:\t{} Active ({r} Ready) / {} Succeeded / {} Failed\n", i(o, "/status/active"), i(o, "/status/succeeded"), i(o, "/status/failed")),
+            &format!(
+                "Pods Statuses:\t{} Active ({r} Ready) / {} Succeeded / {} Failed\n",
+                i(o, "/status/active"),
+                i(o, "/status/succeeded"),
+                i(o, "/status/failed")
+            ),
         ),
     }
     if s(o, "/spec/completionMode") == "Indexed" {
@@ -281,7 +300,8 @@ pub fn cron_job(env: &Env<'_, '_>, o: &Value) -> String {
         None => "<unset>",
     };
     w.w(0, &format!("Suspend:\t{suspend}\n"));
-    let opt = |p: &str, suffix: &str| o.pointer(p).and_then(Value::as_i64).map_or_else(|| "<unset>".to_string(), |n| format!("{n}{suffix}"));
+    let opt =
+        |p: &str, suffix: &str| o.pointer(p).and_then(Value::as_i64).map_or_else(|| "<unset>".to_string(), |n| format!("{n}{suffix}"));
     w.w(0, &format!("Successful Job History Limit:\t{}\n", opt("/spec/successfulJobsHistoryLimit", "")));
     w.w(0, &format!("Failed Job History Limit:\t{}\n", opt("/spec/failedJobsHistoryLimit", "")));
     w.w(0, &format!("Starting Deadline Seconds:\t{}\n", opt("/spec/startingDeadlineSeconds", "s")));
@@ -291,8 +311,20 @@ pub fn cron_job(env: &Env<'_, '_>, o: &Value) -> String {
     } else {
         w.w(0, "Selector:\t<unset>\n");
     }
-    w.w(0, &format!("Parallelism:\t{}\n", jt.pointer("/spec/parallelism").and_then(Value::as_i64).map_or_else(|| "<unset>".to_string(), |n| n.to_string())));
-    w.w(0, &format!("Completions:\t{}\n", jt.pointer("/spec/completions").and_then(Value::as_i64).map_or_else(|| "<unset>".to_string(), |n| n.to_string())));
+    w.w(
+        0,
+        &format!(
+            "Parallelism:\t{}\n",
+            jt.pointer("/spec/parallelism").and_then(Value::as_i64).map_or_else(|| "<unset>".to_string(), |n| n.to_string())
+        ),
+    );
+    w.w(
+        0,
+        &format!(
+            "Completions:\t{}\n",
+            jt.pointer("/spec/completions").and_then(Value::as_i64).map_or_else(|| "<unset>".to_string(), |n| n.to_string())
+        ),
+    );
     if let Some(d) = jt.pointer("/spec/activeDeadlineSeconds").and_then(Value::as_i64) {
         w.w(0, &format!("Active Deadline Seconds:\t{d}s\n"));
     }

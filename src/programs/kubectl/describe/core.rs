@@ -96,12 +96,21 @@ pub fn service(env: &Env<'_, '_>, o: &Value) -> String {
     if !ingress.is_empty() {
         let list: Vec<String> = ingress
             .iter()
-            .map(|x| if s(x, "/ip").is_empty() { s(x, "/hostname").to_string() } else if s(x, "/ipMode").is_empty() { s(x, "/ip").to_string() } else { format!("{} ({})", s(x, "/ip"), s(x, "/ipMode")) })
+            .map(|x| {
+                if s(x, "/ip").is_empty() {
+                    s(x, "/hostname").to_string()
+                } else if s(x, "/ipMode").is_empty() {
+                    s(x, "/ip").to_string()
+                } else {
+                    format!("{} ({})", s(x, "/ip"), s(x, "/ipMode"))
+                }
+            })
             .collect();
         w.w(0, &format!("LoadBalancer Ingress:\t{}\n", list.join(", ")));
     }
     let ns = o.pointer("/metadata/namespace").and_then(Value::as_str);
-    let slices = env.list("endpointslices.discovery.k8s.io", ns, Some(format!("kubernetes.io/service-name={}", s(o, "/metadata/name"))), None);
+    let slices =
+        env.list("endpointslices.discovery.k8s.io", ns, Some(format!("kubernetes.io/service-name={}", s(o, "/metadata/name"))), None);
     for p in arr(o, "/spec/ports") {
         let pname = if s(p, "/name").is_empty() { "<unset>" } else { s(p, "/name") };
         let proto = if s(p, "/protocol").is_empty() { "TCP" } else { s(p, "/protocol") };
@@ -238,7 +247,17 @@ pub fn namespace(env: &Env<'_, '_>, o: &Value) -> String {
         w.w(1, "Type\tStatus\tLastTransitionTime\tReason\tMessage\n");
         w.w(1, "----\t------\t------------------\t------\t-------\n");
         for c in conds {
-            w.w(1, &format!("{}\t{}\t{}\t{}\t{}\n", s(c, "/type"), s(c, "/status"), wr::time_at(c, "/lastTransitionTime"), s(c, "/reason"), s(c, "/message")));
+            w.w(
+                1,
+                &format!(
+                    "{}\t{}\t{}\t{}\t{}\n",
+                    s(c, "/type"),
+                    s(c, "/status"),
+                    wr::time_at(c, "/lastTransitionTime"),
+                    s(c, "/reason"),
+                    s(c, "/message")
+                ),
+            );
         }
     }
     w.w(0, "\n");
@@ -331,7 +350,13 @@ pub fn persistent_volume(env: &Env<'_, '_>, o: &Value) -> String {
     if !s(o, "/spec/volumeMode").is_empty() {
         w.w(0, &format!("VolumeMode:\t{}\n", s(o, "/spec/volumeMode")));
     }
-    w.w(0, &format!("Capacity:\t{}\n", canonical(if s(o, "/spec/capacity/storage").is_empty() { "0" } else { s(o, "/spec/capacity/storage") })));
+    w.w(
+        0,
+        &format!(
+            "Capacity:\t{}\n",
+            canonical(if s(o, "/spec/capacity/storage").is_empty() { "0" } else { s(o, "/spec/capacity/storage") })
+        ),
+    );
     w.w(0, "Node Affinity:\t");
     match o.pointer("/spec/nodeAffinity/required") {
         None => w.line("<none>"),
@@ -371,7 +396,14 @@ pub fn persistent_volume(env: &Env<'_, '_>, o: &Value) -> String {
         w.w(2, &format!("Type:\tHostPath (bare host directory volume)\n    Path:\t{}\n    HostPathType:\t{ty}\n", s(h, "/path")));
     } else if let Some(n) = o.pointer("/spec/nfs") {
         let ro = n.get("readOnly").and_then(Value::as_bool).unwrap_or(false);
-        w.w(2, &format!("Type:\tNFS (an NFS mount that lasts the lifetime of a pod)\n    Server:\t{}\n    Path:\t{}\n    ReadOnly:\t{ro}\n", s(n, "/server"), s(n, "/path")));
+        w.w(
+            2,
+            &format!(
+                "Type:\tNFS (an NFS mount that lasts the lifetime of a pod)\n    Server:\t{}\n    Path:\t{}\n    ReadOnly:\t{ro}\n",
+                s(n, "/server"),
+                s(n, "/path")
+            ),
+        );
     } else if let Some(l) = o.pointer("/spec/local") {
         w.w(2, &format!("Type:\tLocalVolume (a persistent volume backed by local storage on a node)\n    Path:\t{}\n", s(l, "/path")));
     } else if let Some(c) = o.pointer("/spec/csi") {

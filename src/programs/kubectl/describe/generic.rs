@@ -46,7 +46,9 @@ fn content(w: &mut W, level: usize, m: &Map<String, Value>, prefix: &str) {
                     }
                 }
             }
-            other => w.w(level, &format!("{}:\t{}\n", smart_label(k), crate::programs::kubectl::printers::custom_columns::go_sprint(other))),
+            other => {
+                w.w(level, &format!("{}:\t{}\n", smart_label(k), crate::programs::kubectl::printers::custom_columns::go_sprint(other)))
+            }
         }
     }
 }

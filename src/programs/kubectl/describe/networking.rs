@@ -72,7 +72,8 @@ pub fn ingress(env: &Env<'_, '_>, o: &Value) -> String {
     w.w(0, &format!("Address:\t{}\n", crate::cluster::table::core::load_balancer_addresses(o)));
     let class = if s(o, "/spec/ingressClassName").is_empty() { "<none>" } else { s(o, "/spec/ingressClassName") };
     w.w(0, &format!("Ingress Class:\t{class}\n"));
-    let default = o.pointer("/spec/defaultBackend").filter(|d| d.is_object()).map_or_else(|| "<default>".to_string(), |d| backend(env, ns, d));
+    let default =
+        o.pointer("/spec/defaultBackend").filter(|d| d.is_object()).map_or_else(|| "<default>".to_string(), |d| backend(env, ns, d));
     w.w(0, &format!("Default backend:\t{default}\n"));
     let tls = arr(o, "/spec/tls");
     if !tls.is_empty() {
@@ -182,13 +183,27 @@ pub fn network_policy(_env: &Env<'_, '_>, o: &Value) -> String {
     let types: Vec<&str> = arr(o, "/spec/policyTypes").iter().filter_map(Value::as_str).collect();
     if types.contains(&"Ingress") {
         w.w(1, "Allowing ingress traffic:\n");
-        peers(&mut w, arr(o, "/spec/ingress"), "from", "From", "<none> (Selected pods are isolated for ingress connectivity)", "From: <any> (traffic not restricted by source)");
+        peers(
+            &mut w,
+            arr(o, "/spec/ingress"),
+            "from",
+            "From",
+            "<none> (Selected pods are isolated for ingress connectivity)",
+            "From: <any> (traffic not restricted by source)",
+        );
     } else {
         w.w(1, "Not affecting ingress traffic\n");
     }
     if types.contains(&"Egress") {
         w.w(1, "Allowing egress traffic:\n");
-        peers(&mut w, arr(o, "/spec/egress"), "to", "To", "<none> (Selected pods are isolated for egress connectivity)", "To: <any> (traffic not restricted by destination)");
+        peers(
+            &mut w,
+            arr(o, "/spec/egress"),
+            "to",
+            "To",
+            "<none> (Selected pods are isolated for egress connectivity)",
+            "To: <any> (traffic not restricted by destination)",
+        );
     } else {
         w.w(1, "Not affecting egress traffic\n");
     }

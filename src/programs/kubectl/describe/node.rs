@@ -161,8 +161,26 @@ fn resources(w: &mut W, node: &Value, pods: &[Value], now: i64) {
     w.w(1, "Resource\tRequests\tLimits\n");
     w.w(1, "--------\t--------\t------\n");
     let eph_total = total("ephemeral-storage");
-    w.w(1, &format!("cpu\t{} ({}%)\t{} ({}%)\n", format(sums[0].0, false), pct(sums[0].0, cpu_total), format(sums[1].0, false), pct(sums[1].0, cpu_total)));
-    w.w(1, &format!("memory\t{} ({}%)\t{} ({}%)\n", format(sums[2].0, sums[2].1), pct(sums[2].0, mem_total), format(sums[3].0, sums[3].1), pct(sums[3].0, mem_total)));
+    w.w(
+        1,
+        &format!(
+            "cpu\t{} ({}%)\t{} ({}%)\n",
+            format(sums[0].0, false),
+            pct(sums[0].0, cpu_total),
+            format(sums[1].0, false),
+            pct(sums[1].0, cpu_total)
+        ),
+    );
+    w.w(
+        1,
+        &format!(
+            "memory\t{} ({}%)\t{} ({}%)\n",
+            format(sums[2].0, sums[2].1),
+            pct(sums[2].0, mem_total),
+            format(sums[3].0, sums[3].1),
+            pct(sums[3].0, mem_total)
+        ),
+    );
     w.w(
         1,
         &format!(

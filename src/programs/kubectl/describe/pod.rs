@@ -299,7 +299,11 @@ pub fn containers(w: &mut W, label: &str, cs: &[Value], statuses: Option<&[Value
         if !env_from.is_empty() {
             w.w(2, "Environment Variables from:\n");
             for e in env_from {
-                let (from, r) = if let Some(r) = e.get("configMapRef") { ("ConfigMap", r) } else { ("Secret", e.get("secretRef").unwrap_or(&Value::Null)) };
+                let (from, r) = if let Some(r) = e.get("configMapRef") {
+                    ("ConfigMap", r)
+                } else {
+                    ("Secret", e.get("secretRef").unwrap_or(&Value::Null))
+                };
                 let optional = r.get("optional").and_then(Value::as_bool) == Some(true);
                 let prefix = s(e, "/prefix");
                 if prefix.is_empty() {
@@ -315,7 +319,8 @@ pub fn containers(w: &mut W, label: &str, cs: &[Value], statuses: Option<&[Value
         let mut ms: Vec<&Value> = mounts.iter().collect();
         ms.sort_by(|a, b| s(a, "/mountPath").cmp(s(b, "/mountPath")));
         for m in ms {
-            let mut flags = vec![if m.get("readOnly").and_then(Value::as_bool) == Some(true) { "ro".to_string() } else { "rw".to_string() }];
+            let mut flags =
+                vec![if m.get("readOnly").and_then(Value::as_bool) == Some(true) { "ro".to_string() } else { "rw".to_string() }];
             if !s(m, "/subPath").is_empty() {
                 flags.push(format!("path={:?}", s(m, "/subPath")));
             }
@@ -387,11 +392,31 @@ pub fn volumes(w: &mut W, vols: &[Value], space: &str) {
             w.w(2, &format!("Type:\tHostPath (bare host directory volume)\n    Path:\t{}\n    HostPathType:\t{ty}\n", s(h, "/path")));
         } else if let Some(e) = v.get("emptyDir") {
             let limit = if s(e, "/sizeLimit").is_empty() { "<unset>".to_string() } else { s(e, "/sizeLimit").to_string() };
-            w.w(2, &format!("Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t{}\n    SizeLimit:\t{limit}\n", s(e, "/medium")));
+            w.w(
+                2,
+                &format!(
+                    "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t{}\n    SizeLimit:\t{limit}\n",
+                    s(e, "/medium")
+                ),
+            );
         } else if let Some(sec) = v.get("secret") {
-            w.w(2, &format!("Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t{}\n    Optional:\t{}\n", s(sec, "/secretName"), b("/secret/optional")));
+            w.w(
+                2,
+                &format!(
+                    "Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t{}\n    Optional:\t{}\n",
+                    s(sec, "/secretName"),
+                    b("/secret/optional")
+                ),
+            );
         } else if let Some(cm) = v.get("configMap") {
-            w.w(2, &format!("Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t{}\n    Optional:\t{}\n", s(cm, "/name"), b("/configMap/optional")));
+            w.w(
+                2,
+                &format!(
+                    "Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t{}\n    Optional:\t{}\n",
+                    s(cm, "/name"),
+                    b("/configMap/optional")
+                ),
+            );
         } else if let Some(c) = v.get("persistentVolumeClaim") {
             w.w(
                 2,
@@ -402,7 +427,15 @@ pub fn volumes(w: &mut W, vols: &[Value], space: &str) {
                 ),
             );
         } else if let Some(n) = v.get("nfs") {
-            w.w(2, &format!("Type:\tNFS (an NFS mount that lasts the lifetime of a pod)\n    Server:\t{}\n    Path:\t{}\n    ReadOnly:\t{}\n", s(n, "/server"), s(n, "/path"), b("/nfs/readOnly")));
+            w.w(
+                2,
+                &format!(
+                    "Type:\tNFS (an NFS mount that lasts the lifetime of a pod)\n    Server:\t{}\n    Path:\t{}\n    ReadOnly:\t{}\n",
+                    s(n, "/server"),
+                    s(n, "/path"),
+                    b("/nfs/readOnly")
+                ),
+            );
         } else if let Some(p) = v.get("projected") {
             w.w(2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n");
             for src in arr(p, "/sources") {
@@ -431,7 +464,15 @@ pub fn volumes(w: &mut W, vols: &[Value], space: &str) {
                 }
             }
         } else if let Some(c) = v.get("csi") {
-            w.w(2, &format!("Type:\tCSI (a Container Storage Interface (CSI) volume source)\n    Driver:\t{}\n    FSType:\t{}\n    ReadOnly:\t{}\n", s(c, "/driver"), s(c, "/fsType"), b("/csi/readOnly")));
+            w.w(
+                2,
+                &format!(
+                    "Type:\tCSI (a Container Storage Interface (CSI) volume source)\n    Driver:\t{}\n    FSType:\t{}\n    ReadOnly:\t{}\n",
+                    s(c, "/driver"),
+                    s(c, "/fsType"),
+                    b("/csi/readOnly")
+                ),
+            );
         } else {
             w.w(1, "<unknown>\n");
         }

@@ -51,7 +51,9 @@ pub fn format(milli: i128, binary: bool) -> String {
         }
         return n.to_string();
     }
-    for (suf, f) in [("E", 10i128.pow(18)), ("P", 10i128.pow(15)), ("T", 10i128.pow(12)), ("G", 10i128.pow(9)), ("M", 10i128.pow(6)), ("k", 1000)] {
+    for (suf, f) in
+        [("E", 10i128.pow(18)), ("P", 10i128.pow(15)), ("T", 10i128.pow(12)), ("G", 10i128.pow(9)), ("M", 10i128.pow(6)), ("k", 1000)]
+    {
         if n % f == 0 {
             return format!("{}{suf}", n / f);
         }

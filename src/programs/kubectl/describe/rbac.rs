@@ -24,7 +24,13 @@ impl Rule {
     fn key(&self) -> String {
         let q = |v: &[String]| v.iter().map(|x| format!("{x:?}")).collect::<Vec<_>>().join(", ");
         let mut parts = Vec::new();
-        for (label, v) in [("APIGroups", &self.groups), ("Resources", &self.resources), ("ResourceNames", &self.names), ("NonResourceURLs", &self.urls), ("Verbs", &self.verbs)] {
+        for (label, v) in [
+            ("APIGroups", &self.groups),
+            ("Resources", &self.resources),
+            ("ResourceNames", &self.names),
+            ("NonResourceURLs", &self.urls),
+            ("Verbs", &self.verbs),
+        ] {
             if !v.is_empty() {
                 parts.push(format!("{label}:[{}]", q(v)));
             }
@@ -41,10 +47,22 @@ fn breakdown(rule: &Value) -> Vec<Rule> {
     for g in strings(rule, "apiGroups") {
         for r in strings(rule, "resources") {
             if names.is_empty() {
-                out.push(Rule { groups: vec![g.clone()], resources: vec![r.clone()], names: Vec::new(), urls: Vec::new(), verbs: verbs.clone() });
+                out.push(Rule {
+                    groups: vec![g.clone()],
+                    resources: vec![r.clone()],
+                    names: Vec::new(),
+                    urls: Vec::new(),
+                    verbs: verbs.clone(),
+                });
             }
             for n in &names {
-                out.push(Rule { groups: vec![g.clone()], resources: vec![r.clone()], names: vec![n.clone()], urls: Vec::new(), verbs: verbs.clone() });
+                out.push(Rule {
+                    groups: vec![g.clone()],
+                    resources: vec![r.clone()],
+                    names: vec![n.clone()],
+                    urls: Vec::new(),
+                    verbs: verbs.clone(),
+                });
             }
         }
     }
@@ -59,7 +77,8 @@ fn compact(rules: Vec<Rule>) -> Vec<Rule> {
     let mut out: Vec<Rule> = Vec::new();
     for r in rules {
         if r.urls.is_empty()
-            && let Some(existing) = out.iter_mut().find(|e| e.urls.is_empty() && e.groups == r.groups && e.resources == r.resources && e.names == r.names)
+            && let Some(existing) =
+                out.iter_mut().find(|e| e.urls.is_empty() && e.groups == r.groups && e.resources == r.resources && e.names == r.names)
         {
             existing.verbs.extend(r.verbs);
             continue;

@@ -33,7 +33,11 @@ fn describe_pod_matches_real_kubectl() {
     let created = pod["metadata"]["creationTimestamp"].clone();
     put(&mut w, "pods", Some("default"), pod, 0);
     // Keep the fixture's own creation time.
-    if let Some(p) = w.clusters.get_mut("kubernetes").and_then(|c| c.store.get_mut(crate::cluster::Registry::builtin().lookup("pods").expect("pods"), "default", "web")) {
+    if let Some(p) = w
+        .clusters
+        .get_mut("kubernetes")
+        .and_then(|c| c.store.get_mut(crate::cluster::Registry::builtin().lookup("pods").expect("pods"), "default", "web"))
+    {
         p["metadata"]["creationTimestamp"] = created;
     }
     for (n, e) in fixture["events"].as_array().expect("events").iter().enumerate() {
@@ -66,7 +70,10 @@ fn describe_lists_by_prefix_and_reports_missing() {
     let (_, err, code) = sh(&mut w, "kubectl describe pods -n empty");
     assert_eq!((err.as_str(), code), ("No resources found in empty namespace.\n", 0));
     let (_, err, _) = sh(&mut w, "kubectl describe");
-    assert_eq!(err, "error: You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n");
+    assert_eq!(
+        err,
+        "error: You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n"
+    );
 }
 
 #[test]
@@ -101,11 +108,17 @@ fn describe_deployment_configmap_secret_and_bindings() {
 
     put(&mut w, "configmaps", Some("default"), json!({"metadata": {"name": "cfg"}, "data": {"a": "1", "b": "two\nlines"}}), 60);
     let (out, _, _) = sh(&mut w, "kubectl describe cm cfg");
-    assert_eq!(out, "Name:         cfg\nNamespace:    default\nLabels:       <none>\nAnnotations:  <none>\n\nData\n====\na:\n----\n1\n\nb:\n----\ntwo\nlines\n\n\nBinaryData\n====\n\nEvents:  <none>\n");
+    assert_eq!(
+        out,
+        "Name:         cfg\nNamespace:    default\nLabels:       <none>\nAnnotations:  <none>\n\nData\n====\na:\n----\n1\n\nb:\n----\ntwo\nlines\n\n\nBinaryData\n====\n\nEvents:  <none>\n"
+    );
 
     put(&mut w, "secrets", Some("default"), json!({"metadata": {"name": "db"}, "type": "Opaque", "data": {"password": "czNjcmV0"}}), 60);
     let (out, _, _) = sh(&mut w, "kubectl describe secret db");
-    assert_eq!(out, "Name:         db\nNamespace:    default\nLabels:       <none>\nAnnotations:  <none>\n\nType:  Opaque\n\nData\n====\npassword:  6 bytes\n");
+    assert_eq!(
+        out,
+        "Name:         db\nNamespace:    default\nLabels:       <none>\nAnnotations:  <none>\n\nType:  Opaque\n\nData\n====\npassword:  6 bytes\n"
+    );
 
     put(
         &mut w,
@@ -115,7 +128,10 @@ fn describe_deployment_configmap_secret_and_bindings() {
         60,
     );
     let (out, _, _) = sh(&mut w, "kubectl describe role pod-reader");
-    assert_eq!(out, "Name:         pod-reader\nLabels:       <none>\nAnnotations:  <none>\nPolicyRule:\n  Resources         Non-Resource URLs  Resource Names  Verbs\n  ---------         -----------------  --------------  -----\n  pods              []                 []              [get list]\n  pods/log          []                 []              [get list]\n  deployments.apps  []                 []              [get]\n");
+    assert_eq!(
+        out,
+        "Name:         pod-reader\nLabels:       <none>\nAnnotations:  <none>\nPolicyRule:\n  Resources         Non-Resource URLs  Resource Names  Verbs\n  ---------         -----------------  --------------  -----\n  pods              []                 []              [get list]\n  pods/log          []                 []              [get list]\n  deployments.apps  []                 []              [get]\n"
+    );
 
     put(
         &mut w,
@@ -126,9 +142,15 @@ fn describe_deployment_configmap_secret_and_bindings() {
         60,
     );
     let (out, _, _) = sh(&mut w, "kubectl describe rolebinding read-pods");
-    assert_eq!(out, "Name:         read-pods\nLabels:       <none>\nAnnotations:  <none>\nRole:\n  Kind:  Role\n  Name:  pod-reader\nSubjects:\n  Kind            Name  Namespace\n  ----            ----  ---------\n  User            jane  \n  ServiceAccount  app   default\n");
+    assert_eq!(
+        out,
+        "Name:         read-pods\nLabels:       <none>\nAnnotations:  <none>\nRole:\n  Kind:  Role\n  Name:  pod-reader\nSubjects:\n  Kind            Name  Namespace\n  ----            ----  ---------\n  User            jane  \n  ServiceAccount  app   default\n"
+    );
     let (out, _, _) = sh(&mut w, "kubectl get rolebinding -o wide");
-    assert_eq!(out, "NAME        ROLE              AGE   USERS   GROUPS   SERVICEACCOUNTS\nread-pods   Role/pod-reader   60s   jane             default/app\n");
+    assert_eq!(
+        out,
+        "NAME        ROLE              AGE   USERS   GROUPS   SERVICEACCOUNTS\nread-pods   Role/pod-reader   60s   jane             default/app\n"
+    );
     let (out, _, _) = sh(&mut w, "kubectl get roles");
     assert!(out.starts_with("NAME         CREATED AT\npod-reader   "), "{out}");
 }

@@ -22,8 +22,18 @@ pub struct Resolved {
 }
 
 /// The resources `all` stands for, in the order kubectl lists them.
-pub const ALL: &[&str] =
-    &["pods", "replicationcontrollers", "services", "daemonsets.apps", "deployments.apps", "replicasets.apps", "statefulsets.apps", "horizontalpodautoscalers.autoscaling", "cronjobs.batch", "jobs.batch"];
+pub const ALL: &[&str] = &[
+    "pods",
+    "replicationcontrollers",
+    "services",
+    "daemonsets.apps",
+    "deployments.apps",
+    "replicasets.apps",
+    "statefulsets.apps",
+    "horizontalpodautoscalers.autoscaling",
+    "cronjobs.batch",
+    "jobs.batch",
+];
 
 /// Resolves one resource word (`po`, `deploy.apps`, `all`) to resources; the error is kubectl's
 /// whole message without `error: `.
@@ -35,12 +45,12 @@ pub fn resolve_type(reg: &Registry, word: &str, warnings: &mut Vec<String>) -> R
         return Err(format!("the server doesn't have a resource type \"{word}\""));
     };
     let lower = word.to_lowercase();
-    if res.short_names.iter().any(|s| *s == lower) {
+    if res.short_names.contains(&lower) {
         // Other groups that also use this short name (their preferred versions only).
         let mut others: Vec<String> = Vec::new();
         for r in &reg.resources {
             let preferred = reg.groups.iter().any(|g| g.name == r.group && g.preferred == r.version);
-            if r.group != res.group && preferred && !r.is_subresource() && r.short_names.iter().any(|s| *s == lower) {
+            if r.group != res.group && preferred && !r.is_subresource() && r.short_names.contains(&lower) {
                 let q = r.qualified_name();
                 if !others.contains(&q) {
                     others.push(q);

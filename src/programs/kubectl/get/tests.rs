@@ -147,7 +147,10 @@ fn sort_by_and_single_object_output() {
     let mut w = pods_world();
     let (out, _, _) = sh(&mut w, "kubectl get pods --sort-by=.metadata.creationTimestamp -o name");
     assert_eq!(out, "pod/nginx\npod/web-7d4b9c6f5-abcde\n");
-    let (out, _, _) = sh(&mut w, "kubectl get pods --sort-by={.status.containerStatuses[0].restartCount} --no-headers -o custom-columns=N:.metadata.name");
+    let (out, _, _) = sh(
+        &mut w,
+        "kubectl get pods --sort-by={.status.containerStatuses[0].restartCount} --no-headers -o custom-columns=N:.metadata.name",
+    );
     assert_eq!(out, "nginx\nweb-7d4b9c6f5-abcde\n");
     let (_, err, code) = sh(&mut w, "kubectl get pods --sort-by=.spec.nope");
     assert_eq!((err.as_str(), code), ("error: couldn't find any field with path \"{.spec.nope}\" in the list of objects\n", 1));

@@ -262,7 +262,12 @@ fn eval_arg(a: &Arg, dot: &Value, vars: &mut Vars) -> Result<Option<Value>, Stri
     Ok(match a {
         Arg::Dot(p) => lookup(dot, p),
         Arg::Var(n, p) => {
-            let v = vars.iter().rev().find(|(k, _)| k == n).map(|(_, v)| v.clone()).ok_or_else(|| format!("template: output:1: undefined variable: {n}"))?;
+            let v = vars
+                .iter()
+                .rev()
+                .find(|(k, _)| k == n)
+                .map(|(_, v)| v.clone())
+                .ok_or_else(|| format!("template: output:1: undefined variable: {n}"))?;
             lookup(&v, p)
         }
         Arg::Str(s) => Some(Value::String(s.clone())),

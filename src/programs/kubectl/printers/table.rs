@@ -111,7 +111,15 @@ fn width(s: &str) -> usize {
     s.chars().count()
 }
 
-fn format_block(lines: &[Vec<&str>], line0: usize, line1: usize, widths: &mut Vec<usize>, minwidth: usize, padding: usize, out: &mut String) {
+fn format_block(
+    lines: &[Vec<&str>],
+    line0: usize,
+    line1: usize,
+    widths: &mut Vec<usize>,
+    minwidth: usize,
+    padding: usize,
+    out: &mut String,
+) {
     let column = widths.len();
     let mut start = line0;
     let mut this = line0;
