@@ -125,8 +125,14 @@ fn run_parsed(ctx: &mut Ctx<'_>, parsed: &Parsed) -> Result<i32, String> {
     if named && (label_selector.is_some() || field_selector.is_some()) {
         return Err("name cannot be provided when a selector is specified".into());
     }
-    if named && all_namespaces && parsed.args.iter().all(|a| !a.contains('/')) && file_objects.is_empty() {
-        return Err("a resource cannot be retrieved by name across all namespaces".into());
+    if named && all_namespaces && file_objects.is_empty() {
+        // The builder checks names differently in its two argument forms.
+        if parsed.args.iter().all(|a| !a.contains('/')) {
+            return Err("a resource cannot be retrieved by name across all namespaces".into());
+        }
+        if resolved.targets.iter().any(|t| t.res.namespaced) {
+            return Err("namespace may not be empty when retrieving a resource by name".into());
+        }
     }
     let watch = parsed.bool("watch") || parsed.bool("watch-only");
     if watch && resolved.targets.len() > 1 {

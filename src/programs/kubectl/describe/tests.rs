@@ -154,3 +154,62 @@ fn describe_deployment_configmap_secret_and_bindings() {
     let (out, _, _) = sh(&mut w, "kubectl get roles");
     assert!(out.starts_with("NAME         CREATED AT\npod-reader   "), "{out}");
 }
+
+#[test]
+fn describe_node_lists_its_pods_with_requests() {
+    let mut w = pods_world();
+    // Capacity on node01 and a pod with requests there.
+    if let Some(n) = w.clusters.get_mut("kubernetes").and_then(|c| c.store.get_mut(crate::cluster::Registry::builtin().lookup("nodes").expect("nodes"), "", "node01")) {
+        n["status"]["capacity"] = json!({"cpu": "2", "memory": "4Gi", "pods": "110"});
+        n["status"]["allocatable"] = json!({"cpu": "2", "memory": "4Gi", "pods": "110"});
+    }
+    put(
+        &mut w,
+        "pods",
+        Some("default"),
+        json!({"metadata": {"name": "big"}, "spec": {"nodeName": "node01", "containers": [{"name": "c", "image": "nginx", "resources": {"requests": {"cpu": "500m", "memory": "1Gi"}, "limits": {"cpu": "1", "memory": "2Gi"}}}]}, "status": {"phase": "Running"}}),
+        120,
+    );
+    let (out, _, _) = sh(&mut w, "kubectl describe node node01");
+    assert!(out.contains("Capacity:\n  cpu:     2\n  memory:  4Gi\n  pods:    110\nAllocatable:\n"), "{out}");
+    assert!(out.contains("Non-terminated Pods:          (3 in total)\n"), "{out}");
+    assert!(out.contains("  default                     big                    500m (25%)    1 (50%)     1Gi (25%)        2Gi (50%)      2m\n"), "{out}");
+    assert!(out.contains("  cpu                500m (25%)  1 (50%)\n  memory             1Gi (25%)   2Gi (50%)\n"), "{out}");
+}
+
+#[test]
+fn describe_job_network_policy_and_quota() {
+    let mut w = pods_world();
+    let start = crate::programs::kubectl::get::tests::ago(&w, 100);
+    let done = crate::programs::kubectl::get::tests::ago(&w, 92);
+    put(
+        &mut w,
+        "jobs",
+        Some("default"),
+        json!({"metadata": {"name": "pi"}, "spec": {"parallelism": 1, "completions": 1, "backoffLimit": 6, "completionMode": "NonIndexed", "suspend": false,
+            "selector": {"matchLabels": {"batch.kubernetes.io/controller-uid": "u1"}},
+            "template": {"metadata": {"labels": {"job-name": "pi"}}, "spec": {"containers": [{"name": "pi", "image": "perl", "command": ["perl", "-e", "print 1"]}]}}},
+            "status": {"startTime": start, "completionTime": done, "succeeded": 1, "ready": 0}}),
+        100,
+    );
+    let (out, _, _) = sh(&mut w, "kubectl describe job pi");
+    assert!(out.contains("Parallelism:      1\nCompletions:      1\nCompletion Mode:  NonIndexed\nSuspend:          false\nBackoff Limit:    6\nStart Time:       "), "{out}");
+    assert!(out.contains("Duration:         8s\nPods Statuses:    0 Active (0 Ready) / 1 Succeeded / 0 Failed\nPod Template:\n  Labels:  job-name=pi\n  Containers:\n   pi:\n    Image:      perl\n    Port:       <none>\n    Host Port:  <none>\n    Command:\n      perl\n      -e\n      print 1\n"), "{out}");
+
+    put(
+        &mut w,
+        "networkpolicies",
+        Some("default"),
+        json!({"metadata": {"name": "db"}, "spec": {"podSelector": {"matchLabels": {"app": "db"}}, "policyTypes": ["Ingress"],
+            "ingress": [{"from": [{"podSelector": {"matchLabels": {"app": "web"}}}], "ports": [{"port": 5432, "protocol": "TCP"}]}]}}),
+        60,
+    );
+    let (out, _, _) = sh(&mut w, "kubectl describe netpol db");
+    assert!(out.ends_with("Spec:\n  PodSelector:     app=db\n  Allowing ingress traffic:\n    To Port: 5432/TCP\n    From:\n      PodSelector: app=web\n  Not affecting egress traffic\n  Policy Types: Ingress\n"), "{out}");
+
+    put(&mut w, "resourcequotas", Some("default"), json!({"metadata": {"name": "q"}, "spec": {"hard": {"pods": "10"}}, "status": {"hard": {"pods": "10", "requests.memory": "1Gi"}, "used": {"pods": "2"}}}), 60);
+    let (out, _, _) = sh(&mut w, "kubectl describe quota q");
+    assert_eq!(out, "Name:            q\nNamespace:       default\nResource         Used  Hard\n--------         ----  ----\npods             2     10\nrequests.memory  0     1Gi\n");
+    let (out, _, _) = sh(&mut w, "kubectl describe ns default");
+    assert!(out.contains("\nResource Quotas\n  Name:            q\n  Resource         Used  Hard\n  --------         ---   ---\n  pods             2     10\n"), "{out}");
+}
