@@ -739,11 +739,14 @@ fn split_terms(text: &str) -> Vec<String> {
 }
 
 fn split_term(term: &str) -> Option<(&str, &'static str, &str)> {
-    let b = term.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'\\' {
-            i += 2;
+    let mut escaped = false;
+    for (i, c) in term.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        if c == '\\' {
+            escaped = true;
             continue;
         }
         for op in ["!=", "==", "="] {
@@ -751,7 +754,6 @@ fn split_term(term: &str) -> Option<(&str, &'static str, &str)> {
                 return Some((&term[..i], op, &term[i + op.len()..]));
             }
         }
-        i += 1;
     }
     None
 }
@@ -822,6 +824,7 @@ mod tests {
         assert!(s.check_supported("", "pods").is_ok());
         assert!(!FieldSelector::parse("metadata.name==y").unwrap().matches(&pod));
         assert_eq!(FieldSelector::parse("a").unwrap_err().to_string(), "invalid selector: 'a'; can't understand 'a'");
+        assert_eq!(FieldSelector::parse("métadata.name=é").unwrap().terms[0].value, "é");
         assert_eq!(
             FieldSelector::parse("spec.foo=1").unwrap().check_supported("", "pods").unwrap_err().to_string(),
             "field label not supported: spec.foo"

@@ -103,9 +103,9 @@ fn parse_nodes(toks: &[Tok], pos: &mut usize) -> Result<(Vec<Node>, Option<Strin
                         let (body, stop) = parse_nodes(toks, pos)?;
                         let (alt, stop) = match stop.as_deref() {
                             Some("else") => parse_nodes(toks, pos)?,
-                            Some(s) if s.starts_with("else if") => {
+                            Some(s) if s.starts_with("else if ") => {
                                 // `{{else if x}}` is an `if` nested in the else branch.
-                                let mut p2 = parse_pipeline(&s[8..])?;
+                                let mut p2 = parse_pipeline(s.trim_start_matches("else if "))?;
                                 let (b2, st2) = parse_nodes(toks, pos)?;
                                 let (a2, st3) = if st2.as_deref() == Some("else") { parse_nodes(toks, pos)? } else { (Vec::new(), st2) };
                                 p2.decl.clear();
@@ -474,6 +474,8 @@ mod tests {
 
     #[test]
     fn templates_kubectl_users_write() {
+        assert!(print(&json!({}), "{{if .a}}x{{else if}}y{{end}}").is_err());
+        assert_eq!(print(&json!({"b": 1}), "{{if .a}}x{{else if .b}}y{{else}}z{{end}}").unwrap(), "y");
         let list = json!({"items": [{"metadata": {"name": "a"}, "data": {"pw": "aGVsbG8="}}, {"metadata": {"name": "b"}}]});
         assert_eq!(print(&list, "{{range .items}}{{.metadata.name}}{{\"\\n\"}}{{end}}").unwrap(), "a\nb\n");
         assert_eq!(print(&list["items"][0], "{{index .data \"pw\" | base64decode}}").unwrap(), "hello");
