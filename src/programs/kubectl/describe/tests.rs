@@ -213,3 +213,24 @@ fn describe_job_network_policy_and_quota() {
     let (out, _, _) = sh(&mut w, "kubectl describe ns default");
     assert!(out.contains("\nResource Quotas\n  Name:            q\n  Resource         Used  Hard\n  --------         ---   ---\n  pods             2     10\n"), "{out}");
 }
+
+/// A deployment with env, a field ref, a volume and requests, checked against the real kubectl
+/// v1.35.2 rendering of the same objects through kubectl-stub (`fixtures/describe-deployment.json`).
+#[test]
+fn describe_deployment_matches_real_kubectl() {
+    let fixture: Value = serde_json::from_str(include_str!("fixtures/describe-deployment.json")).expect("fixture");
+    let mut w = scenario::default_world();
+    put(&mut w, "deployments", Some("default"), fixture["dep"].clone(), 0);
+    put(&mut w, "replicasets", Some("default"), fixture["rs"].clone(), 0);
+    let reg = crate::cluster::Registry::builtin();
+    if let Some(d) = w.clusters.get_mut("kubernetes").and_then(|c| c.store.get_mut(reg.lookup("deployments").expect("deploy"), "default", "web")) {
+        d["metadata"]["creationTimestamp"] = json!("2026-01-15T09:00:00Z");
+    }
+    let (out, err, code) = sh(&mut w, "kubectl describe deploy web");
+    assert_eq!((err.as_str(), code), ("", 0));
+    let expected = fixture["expected"].as_str().expect("expected");
+    for (a, b) in out.lines().zip(expected.lines()) {
+        assert_eq!(a, b);
+    }
+    assert_eq!(out, expected);
+}
