@@ -234,3 +234,29 @@ fn describe_deployment_matches_real_kubectl() {
     }
     assert_eq!(out, expected);
 }
+
+/// A cordoned node with capacity, a lease and one pod, against the real kubectl rendering
+/// (`fixtures/describe-node.json`).
+#[test]
+fn describe_node_matches_real_kubectl() {
+    let fixture: Value = serde_json::from_str(include_str!("fixtures/describe-node.json")).expect("fixture");
+    let mut w = scenario::default_world();
+    let reg = crate::cluster::Registry::builtin();
+    let node_res = reg.lookup("nodes").expect("nodes").clone();
+    w.clusters.get_mut("kubernetes").expect("cluster").store.remove(&node_res, "", "node01");
+    put(&mut w, "nodes", None, fixture["node"].clone(), 0);
+    if let Some(n) = w.clusters.get_mut("kubernetes").and_then(|c| c.store.get_mut(&node_res, "", "node01")) {
+        n["metadata"]["creationTimestamp"] = json!("2026-01-15T09:00:00Z");
+    }
+    let mut pod = fixture["pod"].clone();
+    pod["metadata"].as_object_mut().expect("meta").remove("creationTimestamp");
+    put(&mut w, "pods", Some("default"), pod, 120);
+    put(&mut w, "leases", Some("kube-node-lease"), fixture["lease"].clone(), 0);
+    let (out, err, code) = sh(&mut w, "kubectl describe node node01");
+    assert_eq!((err.as_str(), code), ("", 0));
+    let expected = fixture["expected"].as_str().expect("expected");
+    for (a, b) in out.lines().zip(expected.lines()) {
+        assert_eq!(a, b);
+    }
+    assert_eq!(out, expected);
+}
