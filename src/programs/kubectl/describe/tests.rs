@@ -260,3 +260,20 @@ fn describe_node_matches_real_kubectl() {
     }
     assert_eq!(out, expected);
 }
+
+/// A NodePort service with an EndpointSlice (one endpoint not ready), against the real kubectl
+/// rendering (`fixtures/describe-service.json`).
+#[test]
+fn describe_service_matches_real_kubectl() {
+    let fixture: Value = serde_json::from_str(include_str!("fixtures/describe-service.json")).expect("fixture");
+    let mut w = scenario::default_world();
+    put(&mut w, "services", Some("default"), fixture["svc"].clone(), 0);
+    put(&mut w, "endpointslices", Some("default"), fixture["eps"].clone(), 0);
+    let (out, err, code) = sh(&mut w, "kubectl describe svc web");
+    assert_eq!((err.as_str(), code), ("", 0));
+    assert_eq!(out, fixture["expected"].as_str().expect("expected"));
+    let (out, _, _) = sh(&mut w, "kubectl get svc web -o wide");
+    assert_eq!(out, "NAME   TYPE       CLUSTER-IP    EXTERNAL-IP   PORT(S)        AGE   SELECTOR\nweb    NodePort   10.96.12.34   <none>        80:30080/TCP   0s    app=web\n");
+    let (out, _, _) = sh(&mut w, "kubectl get endpointslices");
+    assert_eq!(out, "NAME        ADDRESSTYPE   PORTS   ENDPOINTS                          AGE\nweb-abcde   IPv4          8080    10.244.1.5,10.244.2.7,10.244.2.9   0s\n");
+}
