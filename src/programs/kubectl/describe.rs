@@ -6,6 +6,7 @@
 pub mod apps;
 pub mod core;
 pub mod generic;
+pub mod misc;
 pub mod networking;
 pub mod node;
 pub mod pod;
@@ -98,6 +99,11 @@ fn describer_for(group: &str, kind: &str) -> Describer {
         ("", "PersistentVolume") => core::persistent_volume,
         ("", "PersistentVolumeClaim") => core::persistent_volume_claim,
         ("", "ReplicationController") => apps::replication_controller,
+        ("", "Endpoints") => misc::endpoints,
+        ("storage.k8s.io", "StorageClass") => misc::storage_class,
+        ("scheduling.k8s.io", "PriorityClass") => misc::priority_class,
+        ("policy", "PodDisruptionBudget") => misc::pod_disruption_budget,
+        ("autoscaling", "HorizontalPodAutoscaler") => misc::horizontal_pod_autoscaler,
         ("apps", "Deployment") => apps::deployment,
         ("apps", "ReplicaSet") => apps::replica_set,
         ("apps", "DaemonSet") => apps::daemon_set,

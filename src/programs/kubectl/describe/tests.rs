@@ -159,7 +159,11 @@ fn describe_deployment_configmap_secret_and_bindings() {
 fn describe_node_lists_its_pods_with_requests() {
     let mut w = pods_world();
     // Capacity on node01 and a pod with requests there.
-    if let Some(n) = w.clusters.get_mut("kubernetes").and_then(|c| c.store.get_mut(crate::cluster::Registry::builtin().lookup("nodes").expect("nodes"), "", "node01")) {
+    if let Some(n) = w
+        .clusters
+        .get_mut("kubernetes")
+        .and_then(|c| c.store.get_mut(crate::cluster::Registry::builtin().lookup("nodes").expect("nodes"), "", "node01"))
+    {
         n["status"]["capacity"] = json!({"cpu": "2", "memory": "4Gi", "pods": "110"});
         n["status"]["allocatable"] = json!({"cpu": "2", "memory": "4Gi", "pods": "110"});
     }
@@ -173,7 +177,10 @@ fn describe_node_lists_its_pods_with_requests() {
     let (out, _, _) = sh(&mut w, "kubectl describe node node01");
     assert!(out.contains("Capacity:\n  cpu:     2\n  memory:  4Gi\n  pods:    110\nAllocatable:\n"), "{out}");
     assert!(out.contains("Non-terminated Pods:          (3 in total)\n"), "{out}");
-    assert!(out.contains("  default                     big                    500m (25%)    1 (50%)     1Gi (25%)        2Gi (50%)      2m\n"), "{out}");
+    assert!(
+        out.contains("  default                     big                    500m (25%)    1 (50%)     1Gi (25%)        2Gi (50%)      2m\n"),
+        "{out}"
+    );
     assert!(out.contains("  cpu                500m (25%)  1 (50%)\n  memory             1Gi (25%)   2Gi (50%)\n"), "{out}");
 }
 
@@ -207,9 +214,18 @@ fn describe_job_network_policy_and_quota() {
     let (out, _, _) = sh(&mut w, "kubectl describe netpol db");
     assert!(out.ends_with("Spec:\n  PodSelector:     app=db\n  Allowing ingress traffic:\n    To Port: 5432/TCP\n    From:\n      PodSelector: app=web\n  Not affecting egress traffic\n  Policy Types: Ingress\n"), "{out}");
 
-    put(&mut w, "resourcequotas", Some("default"), json!({"metadata": {"name": "q"}, "spec": {"hard": {"pods": "10"}}, "status": {"hard": {"pods": "10", "requests.memory": "1Gi"}, "used": {"pods": "2"}}}), 60);
+    put(
+        &mut w,
+        "resourcequotas",
+        Some("default"),
+        json!({"metadata": {"name": "q"}, "spec": {"hard": {"pods": "10"}}, "status": {"hard": {"pods": "10", "requests.memory": "1Gi"}, "used": {"pods": "2"}}}),
+        60,
+    );
     let (out, _, _) = sh(&mut w, "kubectl describe quota q");
-    assert_eq!(out, "Name:            q\nNamespace:       default\nResource         Used  Hard\n--------         ----  ----\npods             2     10\nrequests.memory  0     1Gi\n");
+    assert_eq!(
+        out,
+        "Name:            q\nNamespace:       default\nResource         Used  Hard\n--------         ----  ----\npods             2     10\nrequests.memory  0     1Gi\n"
+    );
     let (out, _, _) = sh(&mut w, "kubectl describe ns default");
     assert!(out.contains("\nResource Quotas\n  Name:            q\n  Resource         Used  Hard\n  --------         ---   ---\n  pods             2     10\n"), "{out}");
 }
@@ -223,7 +239,9 @@ fn describe_deployment_matches_real_kubectl() {
     put(&mut w, "deployments", Some("default"), fixture["dep"].clone(), 0);
     put(&mut w, "replicasets", Some("default"), fixture["rs"].clone(), 0);
     let reg = crate::cluster::Registry::builtin();
-    if let Some(d) = w.clusters.get_mut("kubernetes").and_then(|c| c.store.get_mut(reg.lookup("deployments").expect("deploy"), "default", "web")) {
+    if let Some(d) =
+        w.clusters.get_mut("kubernetes").and_then(|c| c.store.get_mut(reg.lookup("deployments").expect("deploy"), "default", "web"))
+    {
         d["metadata"]["creationTimestamp"] = json!("2026-01-15T09:00:00Z");
     }
     let (out, err, code) = sh(&mut w, "kubectl describe deploy web");
@@ -273,7 +291,30 @@ fn describe_service_matches_real_kubectl() {
     assert_eq!((err.as_str(), code), ("", 0));
     assert_eq!(out, fixture["expected"].as_str().expect("expected"));
     let (out, _, _) = sh(&mut w, "kubectl get svc web -o wide");
-    assert_eq!(out, "NAME   TYPE       CLUSTER-IP    EXTERNAL-IP   PORT(S)        AGE   SELECTOR\nweb    NodePort   10.96.12.34   <none>        80:30080/TCP   0s    app=web\n");
+    assert_eq!(
+        out,
+        "NAME   TYPE       CLUSTER-IP    EXTERNAL-IP   PORT(S)        AGE   SELECTOR\nweb    NodePort   10.96.12.34   <none>        80:30080/TCP   0s    app=web\n"
+    );
     let (out, _, _) = sh(&mut w, "kubectl get endpointslices");
-    assert_eq!(out, "NAME        ADDRESSTYPE   PORTS   ENDPOINTS                          AGE\nweb-abcde   IPv4          8080    10.244.1.5,10.244.2.7,10.244.2.9   0s\n");
+    assert_eq!(
+        out,
+        "NAME        ADDRESSTYPE   PORTS   ENDPOINTS                          AGE\nweb-abcde   IPv4          8080    10.244.1.5,10.244.2.7,10.244.2.9   0s\n"
+    );
+}
+
+/// HPA and StorageClass against the real kubectl rendering (`fixtures/describe-misc.json`).
+#[test]
+fn describe_hpa_and_storage_class_match_real_kubectl() {
+    let fixture: Value = serde_json::from_str(include_str!("fixtures/describe-misc.json")).expect("fixture");
+    let mut w = scenario::default_world();
+    put(&mut w, "horizontalpodautoscalers", Some("default"), fixture["hpa"].clone(), 0);
+    put(&mut w, "storageclasses", None, fixture["sc"].clone(), 0);
+    let reg = crate::cluster::Registry::builtin();
+    if let Some(h) = w.clusters.get_mut("kubernetes").and_then(|c| c.store.get_mut(reg.lookup("hpa").expect("hpa"), "default", "web")) {
+        h["metadata"]["creationTimestamp"] = json!("2026-01-15T09:00:00Z");
+    }
+    let (out, _, _) = sh(&mut w, "kubectl describe hpa web");
+    assert_eq!(out, fixture["hpa_expected"].as_str().expect("hpa"));
+    let (out, _, _) = sh(&mut w, "kubectl describe sc local-path");
+    assert_eq!(out, fixture["sc_expected"].as_str().expect("sc"));
 }
