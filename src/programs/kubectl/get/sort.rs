@@ -1,5 +1,6 @@
-//! `--sort-by=<jsonpath>`: objects ordered by one field, as kubectl's `RuntimeSort` compares
-//! values (numbers numerically, strings in natural order, missing values first).
+//! `--sort-by=<jsonpath>`: objects ordered by one field, as kubectl's `RuntimeSort` /
+//! `isLess` compare values: numbers numerically, strings byte-wise unless both are quantities
+//! (`500Mi` < `1Gi`), objects without the field first.
 
 use std::cmp::Ordering;
 
@@ -34,41 +35,34 @@ fn compare(a: Option<&Value>, b: Option<&Value>) -> Ordering {
         (None, _) => Ordering::Less,
         (_, None) => Ordering::Greater,
         (Some(Value::Number(x)), Some(Value::Number(y))) => x.as_f64().partial_cmp(&y.as_f64()).unwrap_or(Ordering::Equal),
-        (Some(Value::String(x)), Some(Value::String(y))) => natural(x, y),
+        (Some(Value::String(x)), Some(Value::String(y))) => {
+            if is_quantity(x) && is_quantity(y) {
+                let (a, b) = (crate::programs::kubectl::describe::quantity::parse(x), crate::programs::kubectl::describe::quantity::parse(y));
+                a.cmp(&b)
+            } else {
+                x.cmp(y)
+            }
+        }
         (Some(Value::Bool(x)), Some(Value::Bool(y))) => x.cmp(y),
-        (Some(x), Some(y)) => natural(&x.to_string(), &y.to_string()),
+        (Some(x), Some(y)) => x.to_string().cmp(&y.to_string()),
     }
 }
 
-/// Natural order: digit runs compare as numbers, everything else byte by byte.
-pub fn natural(a: &str, b: &str) -> Ordering {
-    let (ab, bb) = (a.as_bytes(), b.as_bytes());
-    let (mut i, mut j) = (0, 0);
-    while i < ab.len() && j < bb.len() {
-        if ab[i].is_ascii_digit() && bb[j].is_ascii_digit() {
-            let si = i;
-            while i < ab.len() && ab[i].is_ascii_digit() {
-                i += 1;
-            }
-            let sj = j;
-            while j < bb.len() && bb[j].is_ascii_digit() {
-                j += 1;
-            }
-            let na = a[si..i].trim_start_matches('0');
-            let nb = b[sj..j].trim_start_matches('0');
-            let ord = na.len().cmp(&nb.len()).then_with(|| na.cmp(nb));
-            if ord != Ordering::Equal {
-                return ord;
-            }
-        } else {
-            if ab[i] != bb[j] {
-                return ab[i].cmp(&bb[j]);
-            }
-            i += 1;
-            j += 1;
-        }
+/// Whether `s` parses as a `resource.Quantity` (`^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$`
+/// with a known suffix).
+fn is_quantity(s: &str) -> bool {
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let split = body.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(body.len());
+    let (num, suffix) = body.split_at(split);
+    if !num.chars().any(|c| c.is_ascii_digit()) || num.matches('.').count() > 1 {
+        return false;
     }
-    (ab.len() - i).cmp(&(bb.len() - j))
+    let exponent = |e: &str| {
+        let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
+        !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
+    };
+    matches!(suffix, "" | "n" | "u" | "m" | "k" | "M" | "G" | "T" | "P" | "E" | "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei")
+        || suffix.strip_prefix(['e', 'E']).is_some_and(exponent)
 }
 
 #[cfg(test)]
@@ -77,12 +71,16 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn sorts_numbers_and_natural_strings() {
+    fn sorts_numbers_strings_and_quantities() {
         let mut objs = vec![json!({"n": "pod-10", "r": 3}), json!({"n": "pod-9", "r": 1}), json!({"n": "pod-1"})];
         sort_objects(&mut objs, "{.n}").unwrap();
-        assert_eq!(objs.iter().map(|o| o["n"].as_str().unwrap()).collect::<Vec<_>>(), ["pod-1", "pod-9", "pod-10"]);
+        // Plain strings compare byte-wise.
+        assert_eq!(objs.iter().map(|o| o["n"].as_str().unwrap()).collect::<Vec<_>>(), ["pod-1", "pod-10", "pod-9"]);
         sort_objects(&mut objs, "{.r}").unwrap();
         assert_eq!(objs.iter().map(|o| o["n"].as_str().unwrap()).collect::<Vec<_>>(), ["pod-1", "pod-9", "pod-10"]);
+        let mut mem = vec![json!({"m": "1Gi"}), json!({"m": "500Mi"}), json!({"m": "2"})];
+        sort_objects(&mut mem, "{.m}").unwrap();
+        assert_eq!(mem.iter().map(|o| o["m"].as_str().unwrap()).collect::<Vec<_>>(), ["2", "500Mi", "1Gi"]);
         assert!(sort_objects(&mut objs, "{.zz}").is_err());
     }
 }
