@@ -110,9 +110,10 @@ fn run_parsed(ctx: &mut Ctx<'_>, parsed: &Parsed) -> Result<i32, String> {
                 o.source
             ));
         };
+        let namespace = o.object.pointer("/metadata/namespace").and_then(Value::as_str).filter(|n| !n.is_empty()).map(str::to_string);
         match resolved.targets.last_mut() {
-            Some(t) if t.res == res => t.names.push(name),
-            _ => resolved.targets.push(args::Target { res, names: vec![name] }),
+            Some(t) if t.res == res && t.namespace == namespace => t.names.push(name),
+            _ => resolved.targets.push(args::Target { res, names: vec![name], namespace }),
         }
     }
     if !file_objects.is_empty() {

@@ -9,6 +9,8 @@ use crate::cluster::{Registry, ResourceInfo};
 pub struct Target {
     pub res: ResourceInfo,
     pub names: Vec<String>,
+    /// The namespace to use instead of the command's (objects read from `-f` files name their own).
+    pub namespace: Option<String>,
 }
 
 /// What resolving the arguments gives.
@@ -78,7 +80,7 @@ pub fn resolve(reg: &Registry, args: &[String]) -> Result<Resolved, String> {
             for res in resolve_type(reg, ty, &mut out.warnings)? {
                 match out.targets.last_mut() {
                     Some(t) if t.res == res => t.names.push(name.to_string()),
-                    _ => out.targets.push(Target { res, names: vec![name.to_string()] }),
+                    _ => out.targets.push(Target { res, names: vec![name.to_string()], namespace: None }),
                 }
             }
         }
@@ -88,7 +90,7 @@ pub fn resolve(reg: &Registry, args: &[String]) -> Result<Resolved, String> {
     let Some((types, names)) = args.split_first() else { return Ok(out) };
     for word in types.split(',').filter(|w| !w.is_empty()) {
         for res in resolve_type(reg, word, &mut out.warnings)? {
-            out.targets.push(Target { res, names: names.to_vec() });
+            out.targets.push(Target { res, names: names.to_vec(), namespace: None });
         }
     }
     out.single_item = names.len() == 1 && out.targets.len() == 1;

@@ -34,7 +34,7 @@ pub fn fetch(api: &Api<'_>, user: &UserInfo, targets: &[Target], scope: &Scope) 
     let mut out = Vec::new();
     let mut errs = Vec::new();
     for t in targets {
-        let ns = if t.res.namespaced { scope.namespace.as_deref() } else { None };
+        let ns = if t.res.namespaced { t.namespace.as_deref().or(scope.namespace.as_deref()) } else { None };
         if t.names.is_empty() {
             let opts = ListOptions { label_selector: scope.label_selector.clone(), field_selector: scope.field_selector.clone() };
             match api.list(user, &t.res, ns, &opts) {
