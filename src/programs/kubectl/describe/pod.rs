@@ -350,7 +350,8 @@ fn env(w: &mut W, c: &Value, pod: Option<&Value>) {
             let api = if s(f, "/apiVersion").is_empty() { "v1" } else { s(f, "/apiVersion") };
             w.w(3, &format!("{name}:\t{value} ({api}:{path})\n"));
         } else if let Some(r) = from.get("resourceFieldRef") {
-            w.w(3, &format!("{name}:\t{} ({})\n", "", s(r, "/resource")));
+            let resource = s(r, "/resource");
+            w.w(3, &format!("{name}:\t{} ({resource})\n", resource_field_value(c, r)));
         } else if let Some(k) = from.get("secretKeyRef") {
             let optional = k.get("optional").and_then(Value::as_bool) == Some(true);
             w.w(3, &format!("{name}:\t<set to the key '{}' in secret '{}'>\tOptional: {optional}\n", s(k, "/key"), s(k, "/name")));
@@ -359,6 +360,25 @@ fn env(w: &mut W, c: &Value, pod: Option<&Value>) {
             w.w(3, &format!("{name}:\t<set to the key '{}' of config map '{}'>\tOptional: {optional}\n", s(k, "/key"), s(k, "/name")));
         }
     }
+}
+
+/// The value a `resourceFieldRef` resolves to (`ExtractContainerResourceValue`): the container's
+/// request or limit divided by the divisor (CPU rounded up); an unset CPU or memory limit reads
+/// `node allocatable`.
+fn resource_field_value(c: &Value, r: &Value) -> String {
+    use super::quantity::parse;
+    let resource = s(r, "/resource");
+    let Some((kind, res)) = resource.split_once('.') else { return String::new() };
+    let key = if kind == "limits" { "limits" } else { "requests" };
+    let Some(q) = c.pointer(&format!("/resources/{key}/{res}")).and_then(Value::as_str) else {
+        return if kind == "limits" && (res == "cpu" || res == "memory") { "node allocatable".into() } else { "0".into() };
+    };
+    let divisor = match r.get("divisor").and_then(Value::as_str) {
+        Some(d) if parse(d) > 0 => parse(d),
+        _ => 1000,
+    };
+    let v = parse(q);
+    if res == "cpu" { ((v + divisor - 1) / divisor).to_string() } else { (v / divisor).to_string() }
 }
 
 /// The downward API value of a pod field (`metadata.name`, `status.podIP`, `spec.nodeName` …).
