@@ -160,7 +160,8 @@ fn run_parsed(ctx: &mut Ctx<'_>, parsed: &Parsed) -> Result<i32, String> {
     // `describe TYPE prefix`: a single missing name falls back to every object whose name starts with it.
     if parsed.args.len() == 2 && !parsed.args[0].contains('/') && errs.len() == 1 && errs[0].reason == Reason::NotFound {
         let prefix = parsed.args[1].clone();
-        let listed: Vec<args::Target> = resolved.targets.iter().map(|t| args::Target { res: t.res.clone(), names: Vec::new(), namespace: None }).collect();
+        let listed: Vec<args::Target> =
+            resolved.targets.iter().map(|t| args::Target { res: t.res.clone(), names: Vec::new(), namespace: None }).collect();
         let (all, _) = fetch::fetch(&api, &conn.user, &listed, &Scope { label_selector: None, ..scope.clone() });
         let matching: Vec<(ResourceInfo, Value)> = all
             .iter()

@@ -37,7 +37,8 @@ fn compare(a: Option<&Value>, b: Option<&Value>) -> Ordering {
         (Some(Value::Number(x)), Some(Value::Number(y))) => x.as_f64().partial_cmp(&y.as_f64()).unwrap_or(Ordering::Equal),
         (Some(Value::String(x)), Some(Value::String(y))) => {
             if is_quantity(x) && is_quantity(y) {
-                let (a, b) = (crate::programs::kubectl::describe::quantity::parse(x), crate::programs::kubectl::describe::quantity::parse(y));
+                let (a, b) =
+                    (crate::programs::kubectl::describe::quantity::parse(x), crate::programs::kubectl::describe::quantity::parse(y));
                 a.cmp(&b)
             } else {
                 x.cmp(y)
