@@ -77,7 +77,12 @@ fn is_table(format: &OutputFormat) -> bool {
 }
 
 fn run_parsed(ctx: &mut Ctx<'_>, parsed: &Parsed) -> Result<i32, String> {
-    let format = parse_output(parsed.get("output").unwrap_or(""))?;
+    // `--template` supplies the template of `-o go-template` / `-o jsonpath` given without one.
+    let output = match (parsed.get("output").unwrap_or(""), parsed.get("template")) {
+        (o, Some(t)) if !o.contains('=') && matches!(o, "go-template" | "template" | "jsonpath" | "jsonpath-as-json") => format!("{o}={t}"),
+        (o, _) => o.to_string(),
+    };
+    let format = parse_output(&output)?;
     let files = parsed.all("filename");
     if parsed.args.is_empty() && files.is_empty() && !parsed.changed("kustomize") {
         ctx.out.err(
