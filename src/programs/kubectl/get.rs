@@ -259,8 +259,18 @@ pub fn crd_for(api: &Api<'_>, user: &UserInfo, res: &ResourceInfo) -> Option<Val
 /// Server Tables of every fetched resource laid out one after the other: consecutive objects of
 /// one resource share a table; tables are separated by an empty line (not with `--no-headers`).
 fn print_tables(api: &Api<'_>, user: &UserInfo, fetched: &[Fetched], opts: &TableOptions, with_kind: bool, now: i64) -> String {
-    let mut out = String::new();
+    // Consecutive objects of one resource go to the same table (kubectl starts a new table, with
+    // its header, only when the resource changes).
+    let mut groups: Vec<(&ResourceInfo, Vec<Value>)> = Vec::new();
     for f in fetched {
+        match groups.last_mut() {
+            Some((res, objs)) if **res == f.res => objs.extend(f.objects.iter().cloned()),
+            _ => groups.push((&f.res, f.objects.clone())),
+        }
+    }
+    let mut out = String::new();
+    for (res, objects) in &groups {
+        let f = Fetched { res: (*res).clone(), objects: objects.clone(), listed: true };
         if f.objects.is_empty() {
             continue;
         }
