@@ -9,6 +9,7 @@ pub mod resources;
 pub mod selector;
 pub mod status;
 pub mod store;
+pub mod table;
 
 use serde::{Deserialize, Serialize};
 

@@ -143,8 +143,9 @@ impl<'w> Api<'w> {
     }
 
     /// Lists objects of one namespace, or of all namespaces when `namespace` is `None`.
-    pub fn list(&self, _user: &UserInfo, res: &ResourceInfo, namespace: Option<&str>, _opts: &ListOptions) -> Result<Vec<Value>, Status> {
-        Ok(self.cluster.store.list(res, namespace).cloned().collect())
+    pub fn list(&self, _user: &UserInfo, res: &ResourceInfo, namespace: Option<&str>, opts: &ListOptions) -> Result<Vec<Value>, Status> {
+        let filter = super::selector::ListFilter::from_options(res, opts).map_err(Status::bad_request)?;
+        Ok(self.cluster.store.list(res, namespace).filter(|o| filter.matches(o)).cloned().collect())
     }
 
     /// Replaces an object (PUT).
