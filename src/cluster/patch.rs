@@ -38,8 +38,15 @@ enum ListStrategy {
 fn list_strategy(parent: &str, field: &str) -> ListStrategy {
     use ListStrategy::{Atomic, MergeKey, Primitive};
     match field {
-        "containers" | "initContainers" | "ephemeralContainers" | "volumes" | "env" | "imagePullSecrets" | "resourceClaims"
-        | "schedulingGates" | "secrets" => MergeKey("name"),
+        "containers"
+        | "initContainers"
+        | "ephemeralContainers"
+        | "volumes"
+        | "env"
+        | "imagePullSecrets"
+        | "resourceClaims"
+        | "schedulingGates"
+        | "secrets" => MergeKey("name"),
         "volumeMounts" => MergeKey("mountPath"),
         "volumeDevices" => MergeKey("devicePath"),
         "ports" => match parent {
@@ -463,15 +470,7 @@ fn diff_maps(orig: &Map<String, Value>, modi: &Map<String, Value>, parent: &str,
     patch
 }
 
-fn diff_lists(
-    patch: &mut Map<String, Value>,
-    ol: &[Value],
-    ml: &[Value],
-    parent: &str,
-    field: &str,
-    schema: Schema,
-    mode: DiffMode,
-) {
+fn diff_lists(patch: &mut Map<String, Value>, ol: &[Value], ml: &[Value], parent: &str, field: &str, schema: Schema, mode: DiffMode) {
     match schema.strategy(parent, field) {
         ListStrategy::Atomic => {
             if ol != ml && !mode.ignore_changes {
@@ -596,7 +595,8 @@ mod tests {
 
     #[test]
     fn three_way_keeps_server_fields_and_deletes_dropped_ones() {
-        let original = json!({"metadata": {"labels": {"app": "web", "old": "x"}}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}});
+        let original =
+            json!({"metadata": {"labels": {"app": "web", "old": "x"}}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}});
         let modified = json!({"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "c", "image": "nginx:1.25"}]}});
         let current = json!({"metadata": {"labels": {"app": "web", "old": "x"}, "uid": "1"},
             "spec": {"containers": [{"name": "c", "image": "nginx", "imagePullPolicy": "Always"}], "dnsPolicy": "ClusterFirst"}});
@@ -614,7 +614,11 @@ mod tests {
         // nothing changed: an empty patch
         assert_eq!(three_way(Some(&modified), &modified, &result, Schema::Builtin), json!({}));
         // two-way: removed elements become $patch: delete
-        let p = two_way(&json!({"spec": {"volumes": [{"name": "a"}, {"name": "b"}]}}), &json!({"spec": {"volumes": [{"name": "a"}]}}), Schema::Builtin);
+        let p = two_way(
+            &json!({"spec": {"volumes": [{"name": "a"}, {"name": "b"}]}}),
+            &json!({"spec": {"volumes": [{"name": "a"}]}}),
+            Schema::Builtin,
+        );
         assert_eq!(p, json!({"spec": {"$setElementOrder/volumes": [{"name": "a"}], "volumes": [{"name": "b", "$patch": "delete"}]}}));
     }
 }

@@ -102,7 +102,10 @@ fn flatten(source: &str, v: Value, validate: bool, objects: &mut Vec<SourcedObje
 fn check_type_meta(source: &str, v: &Value, validate: bool) -> Result<(), CmdError> {
     let set = |k: &str| v.get(k).and_then(Value::as_str).is_some_and(|s| !s.is_empty());
     if !v.is_object() {
-        return Err(CmdError::Plain(format!("error parsing {source}: json: cannot unmarshal {} into Go value of type map[string]interface {{}}", json_type(v))));
+        return Err(CmdError::Plain(format!(
+            "error parsing {source}: json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+            json_type(v)
+        )));
     }
     let mut missing = Vec::new();
     if !set("apiVersion") {
@@ -234,7 +237,11 @@ impl CmdError {
     fn render_single(&self) -> String {
         match self {
             CmdError::Plain(s) => {
-                if s.starts_with("error: ") { format!("{s}\n") } else { format!("error: {s}\n") }
+                if s.starts_with("error: ") {
+                    format!("{s}\n")
+                } else {
+                    format!("error: {s}\n")
+                }
             }
             CmdError::Api { status, context } => {
                 if status.reason == Reason::Invalid {
@@ -285,5 +292,185 @@ mod tests {
         assert_eq!(join_shown("manifests/", "/root/manifests", "/root/manifests/a.yaml"), "manifests/a.yaml");
         assert_eq!(join_shown("./m", "/root/m", "/root/m/sub/b.yml"), "m/sub/b.yml");
         assert_eq!(join_shown("/root/m", "/root/m", "/root/m/a.json"), "/root/m/a.json");
+    }
+}
+
+/// `--dry-run`: none, client or server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DryRun {
+    None,
+    Client,
+    Server,
+}
+
+impl DryRun {
+    /// Parses the flag as kubectl's `GetDryRunStrategy` does. The error is kubectl's message.
+    pub fn parse(value: Option<&str>) -> Result<DryRun, String> {
+        match value.unwrap_or("none") {
+            "none" | "false" => Ok(DryRun::None),
+            "client" | "unchanged" | "true" => Ok(DryRun::Client),
+            "server" => Ok(DryRun::Server),
+            other => Err(format!("Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\".")),
+        }
+    }
+
+    /// What success lines end with: ` (dry run)`, ` (server dry run)` or nothing.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            DryRun::None => "",
+            DryRun::Client => " (dry run)",
+            DryRun::Server => " (server dry run)",
+        }
+    }
+}
+
+/// `--validate`: the `fieldValidation` kubectl asks for, and whether it checks `kind`/`apiVersion`
+/// itself.
+pub fn field_validation(value: Option<&str>) -> Result<(crate::cluster::FieldValidation, bool), String> {
+    use crate::cluster::FieldValidation as F;
+    match value.unwrap_or("strict") {
+        "strict" | "true" => Ok((F::Strict, true)),
+        "warn" => Ok((F::Warn, true)),
+        "ignore" | "false" => Ok((F::Ignore, false)),
+        other => Err(format!("invalid - validate option \"{other}\"; must be one of: strict (or true), warn, ignore (or false)")),
+    }
+}
+
+/// Go's `json.Marshal` of an unstructured object: compact, map keys sorted, `<`, `>`, `&`,
+/// U+2028 and U+2029 escaped (what kubectl writes into `last-applied-configuration`).
+pub fn go_json(v: &Value) -> String {
+    let mut s = String::new();
+    write_go_json(&mut s, v);
+    s
+}
+
+fn write_go_json(s: &mut String, v: &Value) {
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            s.push('{');
+            for (i, k) in keys.iter().enumerate() {
+                if i > 0 {
+                    s.push(',');
+                }
+                write_go_string(s, k);
+                s.push(':');
+                write_go_json(s, &m[k.as_str()]);
+            }
+            s.push('}');
+        }
+        Value::Array(a) => {
+            s.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    s.push(',');
+                }
+                write_go_json(s, x);
+            }
+            s.push(']');
+        }
+        Value::String(t) => write_go_string(s, t),
+        other => s.push_str(&other.to_string()),
+    }
+}
+
+fn write_go_string(s: &mut String, t: &str) {
+    s.push('"');
+    for c in t.chars() {
+        match c {
+            '"' => s.push_str("\\\""),
+            '\\' => s.push_str("\\\\"),
+            '\n' => s.push_str("\\n"),
+            '\r' => s.push_str("\\r"),
+            '\t' => s.push_str("\\t"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => s.push_str(&format!("\\u{:04x}", c as u32)),
+            c if (c as u32) < 0x20 => s.push_str(&format!("\\u{:04x}", c as u32)),
+            c => s.push(c),
+        }
+    }
+    s.push('"');
+}
+
+/// The namespace an object read from a file is sent to: its own, else the command's. A
+/// different `-n` is refused with kubectl's message.
+pub fn object_namespace(obj: &Value, res: &ResourceInfo, cmd_ns: &str, explicit: bool) -> Result<Option<String>, CmdError> {
+    if !res.namespaced {
+        return Ok(None);
+    }
+    match obj.pointer("/metadata/namespace").and_then(Value::as_str).filter(|s| !s.is_empty()) {
+        Some(ns) if explicit && ns != cmd_ns => Err(CmdError::Plain(format!(
+            "the namespace from the provided object \"{ns}\" does not match the namespace \"{cmd_ns}\". You must pass '--namespace={ns}' to perform this operation."
+        ))),
+        Some(ns) => Ok(Some(ns.to_string())),
+        None => Ok(Some(cmd_ns.to_string())),
+    }
+}
+
+/// Sets `metadata.namespace` as kubectl's builder does for namespaced objects.
+pub fn set_namespace(obj: &mut Value, ns: Option<&str>) {
+    if let (Some(ns), Some(meta)) = (ns, obj.get_mut("metadata").and_then(Value::as_object_mut)) {
+        meta.insert("namespace".into(), Value::String(ns.to_string()));
+    }
+}
+
+/// `pod/nginx` for success lines.
+pub fn object_ref(res: &ResourceInfo, name: &str) -> String {
+    format!("{}/{name}", res.kind_prefix())
+}
+
+/// Running commands against a fresh default world in unit tests of the verbs.
+#[cfg(test)]
+pub(crate) mod testkit {
+    use crate::shell::{self, Session};
+    use crate::world::{World, scenario};
+
+    pub struct Kit {
+        pub world: World,
+        pub session: Session,
+    }
+
+    impl Kit {
+        pub fn new() -> Self {
+            let world = scenario::build("default").expect("default scenario");
+            Kit { world, session: Session::new("controlplane") }
+        }
+
+        pub fn file(&mut self, path: &str, text: &str) -> &mut Self {
+            if let Some(h) = self.world.hosts.get_mut("controlplane") {
+                h.fs.put(path, text);
+            }
+            self
+        }
+
+        pub fn read(&self, path: &str) -> String {
+            self.world.hosts["controlplane"].fs.read_string(path).unwrap_or_default()
+        }
+
+        /// Runs one line; (stdout, stderr, status).
+        pub fn run(&mut self, line: &str) -> (String, String, i32) {
+            let (out, code) = shell::run_script(&mut self.world, &mut self.session, line);
+            (out.stdout_string(), out.stderr_string(), code)
+        }
+
+        pub fn ok(&mut self, line: &str) -> String {
+            let (o, e, c) = self.run(line);
+            assert_eq!(c, 0, "{line}: {e}");
+            o
+        }
+
+        /// Creates an object through the API, as another client would.
+        pub fn create(&mut self, resource: &str, ns: Option<&str>, obj: serde_json::Value) {
+            let res = crate::cluster::Registry::builtin().lookup(resource).expect("known resource").clone();
+            let mut api = self.world.api("kubernetes").expect("cluster");
+            api.create(&crate::cluster::UserInfo::admin(), &res, ns, obj, &Default::default()).expect("created");
+        }
+
+        /// A stored object, through the API.
+        pub fn get(&mut self, resource: &str, ns: Option<&str>, name: &str) -> Option<serde_json::Value> {
+            let res = crate::cluster::Registry::builtin().lookup(resource)?.clone();
+            let api = self.world.api("kubernetes")?;
+            api.get(&crate::cluster::UserInfo::admin(), &res, ns, name).ok()
+        }
     }
 }
