@@ -474,3 +474,261 @@ pub(crate) mod testkit {
         }
     }
 }
+
+/// What a verb acts on: objects named by arguments (`TYPE NAME…`, `TYPE/NAME…`, `TYPE1,TYPE2
+/// NAME`), chosen by `-l`/`--all` (optionally `-A`), or read from `-f` files.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub args: Vec<String>,
+    pub filenames: Vec<String>,
+    pub recursive: bool,
+    pub selector: Option<String>,
+    pub field_selector: Option<String>,
+    pub all: bool,
+    pub all_namespaces: bool,
+    /// Fetch the live object of `-f` sources (label, annotate, scale …); `delete` does not.
+    pub latest: bool,
+    /// Whether the verb allows a type alone to mean every object of it (`get pods`).
+    pub allow_empty_selector: bool,
+}
+
+/// One object a verb acts on.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub res: ResourceInfo,
+    pub namespace: Option<String>,
+    pub name: String,
+    /// The file it was named in, empty for arguments and selectors.
+    pub source: String,
+    /// The live object (or the file's object when not fetched).
+    pub object: Value,
+}
+
+/// The builder's `missingResourceError`.
+pub const MISSING_RESOURCE: &str = "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
+
+/// Resolves a selection into targets, in kubectl's visiting order. The outer error fails the
+/// whole command before anything is done; inner errors are per object (NotFound …).
+pub fn select(
+    ctx: &mut Ctx<'_>,
+    conn: &super::client::Connection,
+    sel: &Selection,
+) -> Result<Vec<Result<Target, CmdError>>, Vec<CmdError>> {
+    let registry = conn.api(ctx.world).map(|a| a.registry()).unwrap_or_else(|| Registry::builtin().clone());
+    if !sel.filenames.is_empty() {
+        if !sel.args.is_empty() {
+            return Err(vec![CmdError::Plain(
+                "when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well".into(),
+            )]);
+        }
+        let (objects, errs) = load(ctx, &sel.filenames, sel.recursive, false);
+        let mut out: Vec<Result<Target, CmdError>> = errs.into_iter().map(Err).collect();
+        for o in objects {
+            let t = resource_for(&registry, &o).and_then(|res| {
+                let ns = object_namespace(&o.object, res, &conn.namespace, conn.namespace_explicit)?;
+                let name = o.object.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default().to_string();
+                Ok(Target { res: res.clone(), namespace: ns, name, source: o.source.clone(), object: o.object.clone() })
+            });
+            let t = match t {
+                Ok(t) if sel.latest => fetch(ctx, conn, t),
+                other => other,
+            };
+            out.push(t);
+        }
+        return Ok(out);
+    }
+    let args = normalize_multi(&sel.args);
+    let has_slash = args.iter().filter(|a| a.contains('/')).count();
+    let mut tuples: Vec<(String, String)> = Vec::new();
+    let mut types: Vec<String> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    if has_slash > 0 {
+        if has_slash != args.len() {
+            return Err(vec![CmdError::Plain("there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".into())]);
+        }
+        for a in &args {
+            let seg: Vec<&str> = a.split('/').collect();
+            if seg.len() != 2 {
+                return Err(vec![CmdError::Plain("arguments in resource/name form may not have more than one slash".into())]);
+            }
+            if seg[0].is_empty() || seg[1].is_empty() || seg[0].contains(',') {
+                return Err(vec![CmdError::Plain("arguments in resource/name form must have a single resource and name".into())]);
+            }
+            tuples.push((seg[0].to_string(), seg[1].to_string()));
+        }
+    } else if let Some((first, rest)) = args.split_first() {
+        types = expand_categories(&registry, first);
+        names = rest.to_vec();
+    }
+    let lookup = |t: &str| -> Result<ResourceInfo, Vec<CmdError>> {
+        registry.lookup(t).cloned().ok_or_else(|| vec![CmdError::Plain(format!("the server doesn't have a resource type \"{t}\""))])
+    };
+    let bulk = sel.selector.is_some()
+        || sel.field_selector.is_some()
+        || sel.all
+        || (sel.allow_empty_selector && names.is_empty() && !types.is_empty());
+    let mut out = Vec::new();
+    if bulk && tuples.is_empty() && names.is_empty() {
+        if types.is_empty() {
+            return Err(vec![CmdError::Plain(if sel.selector.is_some() || sel.all {
+                "at least one resource must be specified to use a selector".into()
+            } else {
+                MISSING_RESOURCE.into()
+            })]);
+        }
+        for t in &types {
+            let res = lookup(t)?;
+            let ns = if !res.namespaced || sel.all_namespaces { None } else { Some(conn.namespace.clone()) };
+            let Some(api) = conn.api(ctx.world) else { continue };
+            let opts = crate::cluster::ListOptions { label_selector: sel.selector.clone(), field_selector: sel.field_selector.clone() };
+            match api.list(&conn.user, &res, ns.as_deref(), &opts) {
+                Ok(items) => {
+                    for item in items {
+                        if let Some(s) = &sel.selector
+                            && !selector_matches(s, item.pointer("/metadata/labels"))
+                        {
+                            continue;
+                        }
+                        let name = item.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default().to_string();
+                        let ns = item.pointer("/metadata/namespace").and_then(Value::as_str).map(str::to_string);
+                        out.push(Ok(Target {
+                            res: res.clone(),
+                            namespace: if res.namespaced { ns } else { None },
+                            name,
+                            source: String::new(),
+                            object: item,
+                        }));
+                    }
+                }
+                Err(s) => out.push(Err(CmdError::status(s))),
+            }
+        }
+        return Ok(out);
+    }
+    if !names.is_empty() && (sel.selector.is_some() || sel.all) {
+        return Err(vec![CmdError::Plain("name cannot be provided when a selector is specified".into())]);
+    }
+    if !tuples.is_empty() && (sel.selector.is_some() || sel.all) {
+        return Err(vec![CmdError::Plain("selectors and the all flag cannot be used when passing resource/name arguments".into())]);
+    }
+    let mut wanted: Vec<(ResourceInfo, String)> = Vec::new();
+    for (t, n) in &tuples {
+        wanted.push((lookup(t)?, n.clone()));
+    }
+    if tuples.is_empty() {
+        if types.is_empty() {
+            return Err(vec![CmdError::Plain(MISSING_RESOURCE.into())]);
+        }
+        if names.is_empty() {
+            for t in &types {
+                lookup(t)?;
+            }
+            return Err(vec![CmdError::Plain("resource(s) were provided, but no name was specified".into())]);
+        }
+        let res = lookup(&types[0])?;
+        for n in &names {
+            wanted.push((res.clone(), n.clone()));
+        }
+    }
+    for (res, name) in wanted {
+        let ns = res.namespaced.then(|| conn.namespace.clone());
+        let t = Target { res, namespace: ns, name, source: String::new(), object: Value::Null };
+        out.push(fetch(ctx, conn, t));
+    }
+    Ok(out)
+}
+
+/// `a,b x y` → `a/x a/y b/x b/y` (the builder's `normalizeMultipleResourcesArgs`).
+fn normalize_multi(args: &[String]) -> Vec<String> {
+    if args.len() >= 2 {
+        let types: Vec<&str> = args[0].split(',').filter(|s| !s.is_empty()).collect();
+        if types.len() > 1 {
+            return types.iter().flat_map(|t| args[1..].iter().map(move |n| format!("{t}/{n}"))).collect();
+        }
+    }
+    args.to_vec()
+}
+
+fn fetch(ctx: &mut Ctx<'_>, conn: &super::client::Connection, mut t: Target) -> Result<Target, CmdError> {
+    let Some(api) = conn.api(ctx.world) else {
+        return Err(CmdError::Plain("The connection to the server was refused".into()));
+    };
+    match api.get(&conn.user, &t.res, t.namespace.as_deref(), &t.name) {
+        Ok(v) => {
+            t.object = v;
+            Ok(t)
+        }
+        Err(s) => Err(CmdError::api(s, "getting", &t.source)),
+    }
+}
+
+/// Label selector matching (`a=b`, `a==b`, `a!=b`, `a`, `!a`, `a in (x,y)`, `a notin (x)`), for
+/// filtering what a list returned.
+pub fn selector_matches(selector: &str, labels: Option<&Value>) -> bool {
+    let get = |k: &str| labels.and_then(|l| l.get(k)).and_then(Value::as_str);
+    split_requirements(selector).iter().all(|req| {
+        let req = req.trim();
+        if req.is_empty() {
+            return true;
+        }
+        if let Some(k) = req.strip_prefix('!') {
+            return get(k.trim()).is_none();
+        }
+        for (op, neg) in [(" notin ", true), (" in ", false)] {
+            if let Some((k, set)) = req.split_once(op) {
+                let vals: Vec<&str> = set.trim().trim_start_matches('(').trim_end_matches(')').split(',').map(str::trim).collect();
+                let v = get(k.trim());
+                return if neg { v.is_none_or(|v| !vals.contains(&v)) } else { v.is_some_and(|v| vals.contains(&v)) };
+            }
+        }
+        if let Some((k, v)) = req.split_once("!=") {
+            return get(k.trim()) != Some(v.trim());
+        }
+        if let Some((k, v)) = req.split_once("==").or_else(|| req.split_once('=')) {
+            return get(k.trim()) == Some(v.trim());
+        }
+        get(req).is_some()
+    })
+}
+
+fn split_requirements(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut depth = 0;
+    for c in s.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                out.push(std::mem::take(&mut cur));
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    out.push(cur);
+    out
+}
+
+/// `all` (and other categories) → the resources in that category, in discovery order.
+fn expand_categories(registry: &Registry, arg: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in arg.split(',').filter(|s| !s.is_empty()) {
+        if registry.lookup(t).is_none() {
+            let members: Vec<String> = registry
+                .resources
+                .iter()
+                .filter(|r| !r.is_subresource() && r.categories.iter().any(|c| c == t))
+                .filter(|r| registry.groups.iter().any(|g| g.name == r.group && g.preferred == r.version))
+                .map(|r| if r.group.is_empty() { r.name.clone() } else { format!("{}.{}", r.name, r.group) })
+                .collect();
+            if !members.is_empty() {
+                out.extend(members);
+                continue;
+            }
+        }
+        out.push(t.to_string());
+    }
+    out
+}
