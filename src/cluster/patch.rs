@@ -121,10 +121,14 @@ pub fn json_patch(target: &Value, ops: &Value) -> Result<Value, PatchError> {
         match kind {
             "add" => add(&mut doc, path, op.get("value").cloned().unwrap_or(Value::Null))?,
             "remove" => {
-                remove(&mut doc, path).ok_or_else(|| missing("remove", path))?;
+                let key = unescape(path.rsplit('/').next().unwrap_or_default());
+                remove(&mut doc, path)
+                    .ok_or_else(|| PatchError::JsonPatch(format!("Unable to remove nonexistent key: {key}: missing value")))?;
             }
             "replace" => {
-                remove(&mut doc, path).ok_or_else(|| missing("replace", path))?;
+                remove(&mut doc, path).ok_or_else(|| {
+                    PatchError::JsonPatch(format!("replace operation does not apply: doc is missing key: {path}: missing value"))
+                })?;
                 add(&mut doc, path, op.get("value").cloned().unwrap_or(Value::Null))?;
             }
             "move" => {

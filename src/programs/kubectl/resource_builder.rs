@@ -203,6 +203,8 @@ pub fn resource_for<'r>(registry: &'r Registry, obj: &SourcedObject) -> Result<&
 pub enum CmdError {
     /// A client-side error (printed `error: <text>` when it is the only one).
     Plain(String),
+    /// A message kubectl prints as it is (`The request is invalid: …`).
+    Raw(String),
     /// An API error, with the `error when <verb> "<file>"` context kubectl adds for `-f` sources.
     Api { status: Status, context: Option<String> },
 }
@@ -210,7 +212,7 @@ pub enum CmdError {
 impl std::fmt::Display for CmdError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CmdError::Plain(s) => f.write_str(s),
+            CmdError::Plain(s) | CmdError::Raw(s) => f.write_str(s),
             CmdError::Api { status, context } => {
                 let msg = status.message.strip_prefix("The ").unwrap_or(&status.message);
                 match context {
@@ -236,6 +238,7 @@ impl CmdError {
     /// How `CheckErr` prints this error alone.
     fn render_single(&self) -> String {
         match self {
+            CmdError::Raw(s) => format!("{s}\n"),
             CmdError::Plain(s) => {
                 if s.starts_with("error: ") {
                     format!("{s}\n")
@@ -259,7 +262,7 @@ impl CmdError {
     /// How `CheckErr` prints this error as one of several.
     fn render_many(&self) -> String {
         match self {
-            CmdError::Plain(s) => format!("{s}\n"),
+            CmdError::Plain(s) | CmdError::Raw(s) => format!("{s}\n"),
             CmdError::Api { status, .. } => format!("Error from server ({}): {self}\n", status.reason.as_str()),
         }
     }
