@@ -446,10 +446,6 @@ pub(crate) mod testkit {
             self
         }
 
-        pub fn read(&self, path: &str) -> String {
-            self.world.hosts["controlplane"].fs.read_string(path).unwrap_or_default()
-        }
-
         /// Runs one line; (stdout, stderr, status).
         pub fn run(&mut self, line: &str) -> (String, String, i32) {
             let (out, code) = shell::run_script(&mut self.world, &mut self.session, line);

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::flags::{FlagDef, FlagKind};
+use super::flags::FlagDef;
 use super::label::label_value_errors;
 use super::printers::{self, KeyOrder, OutputFormat};
 use super::resource_builder::{self as rb, CmdError, DryRun, Selection};
