@@ -985,4 +985,69 @@ mod tests {
         assert_eq!(d["spec"]["template"]["spec"]["containers"][0]["args"], json!(["-v"]));
         assert_eq!(d["spec"]["template"]["spec"]["containers"][0]["image"], "registry.local/nginx@sha256:abc");
     }
+
+    /// Replays the captured `tests/golden/kustomize` cases without the shell: their `printf '…' >
+    /// file` steps are written straight into the world, then the `kubectl kustomize` step runs.
+    #[test]
+    fn golden_kustomize_cases_replay() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/kustomize");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        files.sort();
+        assert!(!files.is_empty());
+        let mut failures = Vec::new();
+        for f in files {
+            let case: Value = serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
+            let mut k = Kit::new();
+            let mut last = String::new();
+            for step in case["command"].as_str().unwrap().split(" && ") {
+                if let Some(rest) = step.strip_prefix("printf '") {
+                    let (body, target) = rest.rsplit_once("' > ").unwrap();
+                    let mut text = String::new();
+                    let mut chars = body.chars();
+                    while let Some(ch) = chars.next() {
+                        match (ch, ch == '\\') {
+                            (_, true) => match chars.next() {
+                                Some('n') => text.push('\n'),
+                                Some('\\') => text.push('\\'),
+                                Some(o) => {
+                                    text.push('\\');
+                                    text.push(o);
+                                }
+                                None => text.push('\\'),
+                            },
+                            (ch, false) => text.push(ch),
+                        }
+                    }
+                    k.file(&format!("/root/{target}"), &text);
+                } else if step.starts_with("kubectl") {
+                    last = step.to_string();
+                }
+            }
+            let dir_arg = last.split_whitespace().nth(2).unwrap_or(".").to_string();
+            let env = std::collections::BTreeMap::new();
+            let mut out = crate::programs::Output::default();
+            let mut ctx = Ctx {
+                world: &mut k.world,
+                host: "controlplane".into(),
+                cwd: "/root".into(),
+                env: &env,
+                stdin: &[],
+                out: &mut out,
+                subshell: crate::shell::subshell,
+            };
+            let (objs, warnings) = build(&mut ctx, &dir_arg).unwrap();
+            // Byte equality needs the go-yaml emitter (another part's); the objects, their order
+            // and the names with their hashes must match already.
+            let expected = crate::yaml::parse_documents(case["stdout"].as_str().unwrap()).unwrap();
+            if objs != expected || warnings.concat() != case["stderr"].as_str().unwrap() {
+                failures.push(format!("{}:\n--- expected\n{expected:#?}\n--- got\n{objs:#?}\n{warnings:?}", f.display()));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
 }
