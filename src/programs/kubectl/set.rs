@@ -93,6 +93,9 @@ fn run_sub(ctx: &mut Ctx<'_>, sub: Sub, parsed: &Parsed) -> Result<i32, String> 
     if parsed.bool("all") && parsed.changed("selector") {
         return Err("cannot set --all and --selector at the same time".into());
     }
+    // kubectl reads the objects (in `Complete`) before it validates the flags, so a missing
+    // object is reported before most usage mistakes.
+    let mut deferred: Option<String> = None;
     let (resources, change, operation) = match sub {
         Sub::Image => {
             let (resources, pairs) = split_pairs(&parsed.args, "image")?;
@@ -119,7 +122,7 @@ fn run_sub(ctx: &mut Ctx<'_>, sub: Sub, parsed: &Parsed) -> Result<i32, String> 
                 );
             }
             if !errs.is_empty() {
-                return Err(if errs.len() == 1 { errs.remove(0) } else { format!("[{}]", errs.join(", ")) });
+                deferred = Some(if errs.len() == 1 { errs.remove(0) } else { format!("[{}]", errs.join(", ")) });
             }
             (resources, Change::Image(images), "image updated")
         }
@@ -174,21 +177,25 @@ fn run_sub(ctx: &mut Ctx<'_>, sub: Sub, parsed: &Parsed) -> Result<i32, String> 
                     }
                 }
             }
-            if set.is_empty() && remove.is_empty() && !list {
-                return Err("at least one environment variable must be provided".into());
-            }
             let overwrite = !parsed.changed("overwrite") || parsed.bool("overwrite");
             (resources, Change::Env { set, remove, containers: parsed.string("containers", "*"), list, overwrite }, "env updated")
         }
         Sub::Resources => {
-            let limits = parse_resource_list(&parsed.string("limits", ""))?;
-            let requests = parse_resource_list(&parsed.string("requests", ""))?;
             if parsed.args.is_empty() && files.is_empty() {
                 return Err("one or more resources must be specified as <resource> <name> or <resource>/<name>".into());
             }
-            if limits.is_empty() && requests.is_empty() {
-                return Err("you must specify an update to requests or limits (in the form of --requests/--limits)".into());
+            let (limits_text, requests_text) = (parsed.string("limits", ""), parsed.string("requests", ""));
+            if limits_text.is_empty() && requests_text.is_empty() {
+                deferred = Some("you must specify an update to requests or limits (in the form of --requests/--limits)".into());
             }
+            let parsed_lists = parse_resource_list(&limits_text).and_then(|l| parse_resource_list(&requests_text).map(|r| (l, r)));
+            let (limits, requests) = match parsed_lists {
+                Ok(x) => x,
+                Err(e) => {
+                    deferred = deferred.or(Some(e));
+                    (Map::new(), Map::new())
+                }
+            };
             (
                 parsed.args.clone(),
                 Change::Resources { limits, requests, containers: parsed.string("containers", "*") },
@@ -234,6 +241,17 @@ fn run_sub(ctx: &mut Ctx<'_>, sub: Sub, parsed: &Parsed) -> Result<i32, String> 
             Ok(t) => t,
             Err(errs) => return Ok(rb::print_errors(ctx, &errs)),
         }
+    };
+    if sub != Sub::Env && targets.iter().any(Result::is_err) {
+        let errs: Vec<CmdError> = targets.into_iter().filter_map(Result::err).collect();
+        return Ok(rb::print_errors(ctx, &errs));
+    }
+    if let Some(d) = deferred {
+        return Err(d);
+    }
+    let env_given = match &change {
+        Change::Env { set, remove, .. } => !set.is_empty() || !remove.is_empty(),
+        _ => true,
     };
     let conn = if local { None } else { client::connect(ctx, parsed).ok() };
     let mut errs: Vec<CmdError> = Vec::new();
