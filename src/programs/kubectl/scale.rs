@@ -125,11 +125,11 @@ fn scale_one(
     dry_run: DryRun,
 ) -> Result<(), CmdError> {
     if !has_scale(&t.res) {
-        let gv = t.res.api_version();
-        let shown = if t.res.group.is_empty() { format!("/{gv}") } else { gv };
-        return Err(CmdError::Plain(format!(
-            "could not find scale subresource for {shown}, Resource={} in discovery information",
-            t.res.name
+        // kubectl PATCHes `<object>/scale` directly; the API server has no such route
+        // (seen with kubectl v1.35.2 against a stub server).
+        return Err(CmdError::status(crate::cluster::Status::new(
+            crate::cluster::Reason::NotFound,
+            "the server could not find the requested resource",
         )));
     }
     let Some(mut api) = conn.api(ctx.world) else { return Err(CmdError::Plain("The connection to the server was refused".into())) };
@@ -173,7 +173,7 @@ mod tests {
         );
         assert_eq!(
             k.run("kubectl scale pod p --replicas=2").1,
-            "error: could not find scale subresource for /v1, Resource=pods in discovery information\n"
+            "Error from server (NotFound): the server could not find the requested resource\n"
         );
         assert_eq!(k.ok("kubectl scale deployment/web --replicas=0 --dry-run=client"), "deployment.apps/web scaled (dry run)\n");
         assert_eq!(k.get("deployments", Some("default"), "web").unwrap()["spec"]["replicas"], 3);
