@@ -731,3 +731,4 @@ fn expand_categories(registry: &Registry, arg: &str) -> Vec<String> {
     }
     out
 }
+

@@ -320,6 +320,10 @@ fn run_sub(ctx: &mut Ctx<'_>, sub: Sub, parsed: &Parsed) -> Result<i32, String> 
                 }
             }
         };
+        // kubectl checks this only after a patch went through (set_env.go RunEnv).
+        if !env_given && !local && dry_run != DryRun::Client {
+            return Err("at least one environment variable must be provided".into());
+        }
         t.object = result;
         match &output {
             OutputFormat::Default | OutputFormat::Wide => {
