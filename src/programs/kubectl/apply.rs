@@ -164,7 +164,10 @@ fn apply_one(ctx: &mut Ctx<'_>, conn: &client::Connection, plan: &Plan, src: Sou
             };
             (created, "created")
         }
-        Err(s) => return Err(CmdError::api(s, "retrieving current configuration of", &src.source)),
+        Err(s) => {
+            let verb = format!("retrieving current configuration of:\n{}\nfrom server for:", info_string(&res, &name, ns.as_deref()));
+            return Err(CmdError::api(s, &verb, &src.source));
+        }
         Ok(live) if plan.server_side => {
             let merged = patch::strategic_merge(&live, &obj, schema_for(&res)).map_err(|e| CmdError::Plain(e.to_string()))?;
             let updated = if plan.dry_run == DryRun::Client {
@@ -216,17 +219,26 @@ pub fn schema_for(res: &ResourceInfo) -> Schema {
     if crate::cluster::Registry::builtin().by_kind(&res.api_version(), &res.kind).is_some() { Schema::Builtin } else { Schema::None }
 }
 
-/// The five-line wrapper kubectl puts around a failed apply patch (catalogue A53).
-fn patch_error(s: Status, p: &Value, res: &ResourceInfo, name: &str, ns: Option<&str>, source: &str) -> CmdError {
+/// cli-runtime's `Info.String()`: `Resource: "/v1, Resource=pods", GroupVersionKind: "/v1,
+/// Kind=Pod"` and `Name: "x", Namespace: "default"` on two lines.
+pub fn info_string(res: &ResourceInfo, name: &str, ns: Option<&str>) -> String {
     let gv = res.api_version();
     let gv_shown = if res.group.is_empty() { format!("/{gv}") } else { gv };
-    let mut status = s.clone();
-    status.message = format!(
-        "error when applying patch:\n{}\nto:\nResource: \"{gv_shown}, Resource={}\", GroupVersionKind: \"{gv_shown}, Kind={}\"\nName: \"{name}\", Namespace: \"{}\"\nfor: \"{source}\": error when patching \"{source}\": {}",
-        rb::go_json(p),
+    format!(
+        "Resource: \"{gv_shown}, Resource={}\", GroupVersionKind: \"{gv_shown}, Kind={}\"\nName: \"{name}\", Namespace: \"{}\"",
         res.name,
         res.kind,
-        ns.unwrap_or_default(),
+        ns.unwrap_or_default()
+    )
+}
+
+/// The five-line wrapper kubectl puts around a failed apply patch (catalogue A53).
+fn patch_error(s: Status, p: &Value, res: &ResourceInfo, name: &str, ns: Option<&str>, source: &str) -> CmdError {
+    let mut status = s.clone();
+    status.message = format!(
+        "error when applying patch:\n{}\nto:\n{}\nfor: \"{source}\": error when patching \"{source}\": {}",
+        rb::go_json(p),
+        info_string(res, name, ns),
         s.message
     );
     CmdError::status(status)
@@ -293,6 +305,19 @@ mod tests {
         assert_eq!(c, 0);
         assert_eq!(o, "pod/nginx configured\n");
         assert_eq!(e, missing_annotation_warning(crate::cluster::Registry::builtin().lookup("pods").unwrap(), "nginx"));
+    }
+
+    #[test]
+    fn info_strings_name_the_mapping() {
+        let reg = crate::cluster::Registry::builtin();
+        assert_eq!(
+            info_string(reg.lookup("pods").unwrap(), "nginx", Some("default")),
+            "Resource: \"/v1, Resource=pods\", GroupVersionKind: \"/v1, Kind=Pod\"\nName: \"nginx\", Namespace: \"default\""
+        );
+        assert_eq!(
+            info_string(reg.lookup("deploy").unwrap(), "web", Some("dev")),
+            "Resource: \"apps/v1, Resource=deployments\", GroupVersionKind: \"apps/v1, Kind=Deployment\"\nName: \"web\", Namespace: \"dev\""
+        );
     }
 
     #[test]

@@ -485,7 +485,7 @@ pub struct Selection {
     pub field_selector: Option<String>,
     pub all: bool,
     pub all_namespaces: bool,
-    /// Fetch the live object of `-f` sources (label, annotate, scale …); `delete` does not.
+    /// Fetch the live objects (label, annotate, scale …); `delete` does not.
     pub latest: bool,
     /// Whether the verb allows a type alone to mean every object of it (`get pods`).
     pub allow_empty_selector: bool,
@@ -632,7 +632,8 @@ pub fn select(
     for (res, name) in wanted {
         let ns = res.namespaced.then(|| conn.namespace.clone());
         let t = Target { res, namespace: ns, name, source: String::new(), object: Value::Null };
-        out.push(fetch(ctx, conn, t));
+        // `delete` does not read what it deletes (`RequireObject(false)`).
+        out.push(if sel.latest { fetch(ctx, conn, t) } else { Ok(t) });
     }
     Ok(out)
 }
@@ -657,7 +658,19 @@ fn fetch(ctx: &mut Ctx<'_>, conn: &super::client::Connection, mut t: Target) -> 
             t.object = v;
             Ok(t)
         }
-        Err(s) => Err(CmdError::api(s, "getting", &t.source)),
+        Err(s) => {
+            // cli-runtime's `Info.Get`: a NotFound outside `default` is re-checked against the
+            // namespace, which is reported instead when it is missing.
+            if s.reason == crate::cluster::Reason::NotFound
+                && let Some(ns) = t.namespace.as_deref().filter(|ns| !ns.is_empty() && *ns != "default")
+                && let Some(ns_res) = Registry::builtin().lookup("namespaces")
+                && let Err(ns_err) = api.get(&conn.user, ns_res, None, ns)
+                && ns_err.reason == crate::cluster::Reason::NotFound
+            {
+                return Err(CmdError::status(ns_err));
+            }
+            Err(CmdError::api(s, "getting", &t.source))
+        }
     }
 }
 
@@ -731,4 +744,3 @@ fn expand_categories(registry: &Registry, arg: &str) -> Vec<String> {
     }
     out
 }
-
