@@ -272,6 +272,7 @@ fn scan_error(e: &ScanError, doc: &str) -> DecodeError {
         | "tabs disallowed in this context"
         | "tabs disallowed within this context (block indentation)"
         | "found a tab" => ("found character that cannot start any token".to_string(), false),
+        "recursion limit exceeded" => ("exceeded max depth of 10000".to_string(), false),
         p if p.starts_with("unexpected character") => ("found character that cannot start any token".to_string(), false),
         "found unexpected end of stream" | "unexpected eof" => ("found unexpected end of stream".to_string(), false),
         "invalid indentation" | "invalid indentation in flow construct" => ("did not find expected key".to_string(), true),
@@ -602,5 +603,20 @@ mod tests {
         }
         let v = parse_documents(&doc).unwrap();
         assert_eq!(v[0]["data"].as_object().map(Map::len), Some(i));
+    }
+}
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = format!("a: {}{}", "[".repeat(200_000), "]".repeat(200_000));
+        assert!(parse_documents(&deep).is_err());
+        let deep_block: String = (0..5000).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect();
+        let _ = parse_documents(&deep_block);
+        let json_deep = format!("{}{}", "{\"a\":".repeat(100_000), "}".repeat(100_000));
+        assert!(parse_documents(&json_deep).is_err());
     }
 }

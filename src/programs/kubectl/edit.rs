@@ -142,8 +142,24 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
         if ctx.fs().write(&path, buf.clone()).is_err() {
             return fail(ctx, &format!("open {path}: no such file or directory"));
         }
-        let (out, _code) = ctx.run_subshell(&format!("{editor} {path}"), &[]);
-        ctx.out.append(out);
+        let (out, code) = ctx.run_subshell(&format!("{editor} {path}"), &[]);
+        // kubectl execs the editor itself: a missing program is its own message, not the shell's.
+        if code != 127 {
+            ctx.out.append(out);
+        }
+        if code != 0 {
+            // editor.Launch: a missing program, or one that failed.
+            let words: Vec<&str> = editor.split(' ').collect();
+            let msg = if code == 127 {
+                format!("unable to launch the editor \"{}\"", words.join(" "))
+            } else {
+                format!("there was a problem with the editor [{}]", words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" "))
+            };
+            if contains_error {
+                ctx.out.err(format!("A copy of your changes has been stored to \"{path}\"\n"));
+            }
+            return fail(ctx, &msg);
+        }
         edited = ctx.fs().read_string(&path).unwrap_or_default();
         if contains_error && strip_comments(&previous) == strip_comments(&edited) {
             ctx.out.err(format!(
@@ -289,6 +305,8 @@ mod tests {
         assert_eq!(c, 0);
         assert!(o.starts_with(super::HEADER), "{o}");
         assert_eq!(e, "Edit cancelled, no changes made.\n");
+        k.session.export("EDITOR", "nosuchvi");
+        assert_eq!(k.run("kubectl edit pod web"), (String::new(), "error: unable to launch the editor \"nosuchvi\"\n".into(), 1));
         assert_eq!(k.run("kubectl edit pod nope").1, "Error from server (NotFound): pods \"nope\" not found\n");
     }
 }
