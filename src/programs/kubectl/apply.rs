@@ -89,6 +89,10 @@ struct Plan {
 
 pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
     let Ok(parsed) = parse_flags(ctx, "apply", DEFS, args) else { return 1 };
+    if !parsed.args.is_empty() {
+        ctx.out.err(format!("error: Unexpected args: [{}]\nSee 'kubectl apply -h' for help and examples\n", parsed.args.join(" ")));
+        return 1;
+    }
     let files = parsed.all("filename");
     let kdir = parsed.get("kustomize").map(str::to_string);
     if files.is_empty() && kdir.is_none() {
@@ -139,6 +143,15 @@ fn plan(parsed: &Parsed) -> Result<Plan, String> {
         .get("field-manager")
         .map(str::to_string)
         .unwrap_or_else(|| if server_side { "kubectl".into() } else { "kubectl-client-side-apply".into() });
+    if parsed.bool("force-conflicts") && !server_side {
+        return Err("--force-conflicts only works with --server-side".into());
+    }
+    if dry_run == DryRun::Client && server_side {
+        return Err("--dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)".into());
+    }
+    if server_side && parsed.bool("force") {
+        return Err("--force cannot be used with --server-side".into());
+    }
     let opts = WriteOptions { dry_run: dry_run == DryRun::Server, field_validation, field_manager: Some(manager) };
     Ok(Plan { dry_run, output, opts, server_side })
 }
@@ -153,7 +166,18 @@ fn apply_one(ctx: &mut Ctx<'_>, conn: &client::Connection, plan: &Plan, src: Sou
     let Some(mut api) = conn.api(ctx.world) else {
         return Err(CmdError::Plain("The connection to the server was refused".into()));
     };
-    let live = if name.is_empty() { Err(Status::not_found(&res, "")) } else { api.get(&conn.user, &res, ns.as_deref(), &name) };
+    if name.is_empty() {
+        if let Some(g) = obj.pointer("/metadata/generateName").and_then(Value::as_str).filter(|g| !g.is_empty()) {
+            // (sic) kubectl names the generateName here, not the file.
+            return Err(CmdError::Plain(format!("from {g}: cannot use generate name with apply")));
+        }
+        return Err(CmdError::Plain(format!(
+            "error when retrieving current configuration of:\n{}\nfrom server for: \"{}\": resource name may not be empty",
+            info_string(&res, &name, ns.as_deref()),
+            src.source
+        )));
+    }
+    let live = api.get(&conn.user, &res, ns.as_deref(), &name);
     let (result, op) = match live {
         Err(s) if s.reason == Reason::NotFound => {
             let modified = if plan.server_side { obj.clone() } else { with_last_applied(&obj) };
@@ -324,6 +348,12 @@ mod tests {
     fn apply_errors() {
         let mut k = Kit::new();
         assert_eq!(k.run("kubectl apply"), (String::new(), "error: must specify one of -f and -k\n".into(), 1));
+        assert_eq!(k.run("kubectl apply x").1, "error: Unexpected args: [x]\nSee 'kubectl apply -h' for help and examples\n");
+        assert_eq!(k.run("kubectl apply -f nope.yaml --force-conflicts").1, "error: --force-conflicts only works with --server-side\n");
+        assert_eq!(
+            k.run("kubectl apply -f nope.yaml --dry-run=bad").1,
+            "error: Invalid dry-run value (bad). Must be \"none\", \"server\", or \"client\".\n"
+        );
         assert_eq!(k.run("kubectl apply -f nope.yaml"), (String::new(), "error: the path \"nope.yaml\" does not exist\n".into(), 1));
         k.file("/root/bad.yaml", "apiVersion: v1\nkind: Pod\nmetadata: name: x\n");
         assert_eq!(
