@@ -71,11 +71,9 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
     if !output.is_empty() && output != "name" {
         return fail(ctx, &format!("unexpected -o output mode: {output}. We only support '-o name'"));
     }
-    if parsed.bool("all") && parsed.changed("selector") {
-        return fail(ctx, "cannot set --all and --selector at the same time");
-    }
-    if parsed.bool("all") && parsed.changed("field-selector") {
-        return fail(ctx, "cannot set --all and --field-selector at the same time");
+    // The builder (made in `Complete`, before `Validate`) refuses this first, with a trailing space.
+    if parsed.bool("all") && (parsed.changed("selector") || parsed.changed("field-selector")) {
+        return fail(ctx, "setting 'all' parameter but found a non empty selector. ");
     }
     if grace == 0 && force {
         ctx.out.err(FORCE_WARNING);

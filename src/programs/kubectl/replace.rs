@@ -62,7 +62,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
     }
     let files = parsed.all("filename");
     if files.is_empty() && !parsed.changed("kustomize") {
-        return fail(ctx, "must specify --filename to replace");
+        return fail(ctx, "must specify one of -f and -k");
     }
     let (objects, mut errs) = rb::load(ctx, &files, parsed.bool("recursive"), validate);
     let Ok(conn) = client::connect(ctx, &parsed) else { return 1 };
@@ -184,6 +184,6 @@ mod tests {
         let uid = k.get("pods", Some("default"), "nginx").unwrap()["metadata"]["uid"].clone();
         assert_eq!(k.ok("kubectl replace --force -f pod.yaml"), "pod \"nginx\" deleted from default namespace\npod/nginx replaced\n");
         assert_ne!(k.get("pods", Some("default"), "nginx").unwrap()["metadata"]["uid"], uid);
-        assert_eq!(k.run("kubectl replace").1, "error: must specify --filename to replace\n");
+        assert_eq!(k.run("kubectl replace").1, "error: must specify one of -f and -k\n");
     }
 }
