@@ -46,7 +46,13 @@ pub fn parse_documents(text: &str) -> Result<Vec<Value>, DecodeError> {
 pub fn documents(text: &str) -> Vec<Result<Value, DecodeError>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim_start().starts_with('{') {
-        return json_stream(text);
+        let docs = json_stream(text);
+        // apimachinery's YAMLOrJSONDecoder: a JSON syntax error (not a truncated document) makes
+        // it read the stream again as YAML, which accepts e.g. trailing commas.
+        let syntax_error = docs.iter().any(|d| d.as_ref().is_err_and(|e| e.message != "unexpected EOF"));
+        if !syntax_error {
+            return docs;
+        }
     }
     split_yaml(text).into_iter().map(yaml_to_json).collect()
 }
@@ -519,6 +525,14 @@ mod tests {
     fn multi_document_streams_skip_empty_documents() {
         let v = parse_documents("---\na: 1\n---\n\n--- # comment\nb: 2\n...\n").unwrap();
         assert_eq!(v, vec![json!({"a": 1}), json!({"b": 2})]);
+    }
+
+    #[test]
+    fn json_with_a_syntax_error_is_read_as_yaml() {
+        // kubectl v1.35.2 creates configmap/x from this file.
+        let v = parse_documents("{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"x\",}}").unwrap();
+        assert_eq!(v[0]["metadata"]["name"], "x");
+        assert_eq!(parse_documents("{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\"\n").unwrap_err().message, "unexpected EOF");
     }
 
     #[test]

@@ -103,7 +103,7 @@ fn check_type_meta(source: &str, v: &Value, validate: bool) -> Result<(), CmdErr
     let set = |k: &str| v.get(k).and_then(Value::as_str).is_some_and(|s| !s.is_empty());
     if !v.is_object() {
         return Err(CmdError::Plain(format!(
-            "error parsing {source}: json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+            "unable to decode \"{source}\": json: cannot unmarshal {} into Go value of type unstructured.detector",
             json_type(v)
         )));
     }
@@ -831,7 +831,7 @@ pub(crate) fn replay_golden_suite(suite: &str) -> Vec<String> {
         let mut k = Kit::new();
         let mut result = None;
         for step in case["command"].as_str().unwrap_or_default().split(" && ") {
-            if let Some(rest) = step.strip_prefix("printf '") {
+            if let Some(rest) = step.strip_prefix("printf '").or_else(|| step.strip_prefix("printf -- '")) {
                 let Some((body, target)) = rest.rsplit_once("' > ") else { continue };
                 k.file(&format!("/root/{target}"), &printf_unescape(body));
             } else if let Some(d) = step.strip_prefix("mkdir ") {
@@ -849,8 +849,17 @@ pub(crate) fn replay_golden_suite(suite: &str) -> Vec<String> {
             failures.push(format!("{}: no kubectl step", f.display()));
             continue;
         };
-        if o != case["stdout"].as_str().unwrap_or_default() || e != case["stderr"].as_str().unwrap_or_default() || i64::from(c) != case["exit"].as_i64().unwrap_or(-1) {
-            failures.push(format!("{}\n--- expected\n{}{}[{}]\n--- got\n{o}{e}[{c}]", case["command"], case["stdout"].as_str().unwrap_or_default(), case["stderr"].as_str().unwrap_or_default(), case["exit"]));
+        if o != case["stdout"].as_str().unwrap_or_default()
+            || e != case["stderr"].as_str().unwrap_or_default()
+            || i64::from(c) != case["exit"].as_i64().unwrap_or(-1)
+        {
+            failures.push(format!(
+                "{}\n--- expected\n{}{}[{}]\n--- got\n{o}{e}[{c}]",
+                case["command"],
+                case["stdout"].as_str().unwrap_or_default(),
+                case["stderr"].as_str().unwrap_or_default(),
+                case["exit"]
+            ));
         }
     }
     failures
