@@ -168,7 +168,11 @@ fn edit_map(obj: &mut Value, kind: MetaKind, changes: &Changes, overwrite: bool,
             .collect();
         if !clashes.is_empty() {
             return Err(match kind {
-                MetaKind::Labels => clashes.iter().map(|c| format!("{c}, and --overwrite is false")).collect::<Vec<_>>().join("\n"),
+                // An aggregate of one error prints bare, of several as `[a, b]`.
+                MetaKind::Labels => {
+                    let all: Vec<String> = clashes.iter().map(|c| format!("{c}, and --overwrite is false")).collect();
+                    if all.len() == 1 { all[0].clone() } else { format!("[{}]", all.join(", ")) }
+                }
                 MetaKind::Annotations => {
                     format!("--overwrite is false but found the following declared annotation(s): {}", clashes.join("; "))
                 }
