@@ -37,8 +37,19 @@ struct EditReason {
     other: Vec<String>,
 }
 
+/// A newline inside a message continues the comment (`# `), unless it ends the message or the
+/// next line already starts with `#` (editoptions.go `hashOnLineBreak`).
 fn hash_on_line_break(s: &str) -> String {
-    s.replace('\n', "\n# ")
+    let b = s.as_bytes();
+    let mut r = String::new();
+    for (i, ch) in s.char_indices() {
+        if ch == '\n' && i + 1 < b.len() && b[i + 1] != b'#' {
+            r.push_str("\n# ");
+        } else {
+            r.push(ch);
+        }
+    }
+    r
 }
 
 fn header(reasons: &[EditReason]) -> String {
@@ -294,6 +305,16 @@ mod tests {
     use serde_json::json;
 
     use crate::programs::kubectl::resource_builder::testkit::Kit;
+
+    #[test]
+    fn reopened_header_lists_the_causes() {
+        let reasons =
+            vec![super::EditReason { head: "pods \"nginx\" was not valid".into(), other: vec!["spec: Forbidden: no\n  diff\n".into()] }];
+        assert_eq!(
+            super::header(&reasons),
+            format!("{}# pods \"nginx\" was not valid:\n# * spec: Forbidden: no\n#   diff\n\n#\n", super::HEADER)
+        );
+    }
 
     #[test]
     fn edit_without_changes_and_with_an_editor_script() {
