@@ -76,7 +76,20 @@ pub enum Schema {
     None,
 }
 
+/// `$retainKeys`: the keys the modified map keeps, sorted, so the server drops the others (a
+/// Deployment's `strategy` switched to `Recreate` loses `rollingUpdate`).
+fn add_retain_keys(sub: &mut Map<String, Value>, modified: &Map<String, Value>) {
+    let mut keys: Vec<&String> = modified.keys().filter(|k| !k.starts_with('$')).collect();
+    keys.sort();
+    sub.insert(RETAIN_KEYS.into(), Value::Array(keys.into_iter().map(|k| Value::String(k.clone())).collect()));
+}
+
 impl Schema {
+    /// Fields whose Go type carries `patchStrategy:"retainKeys"`.
+    fn retains_keys(self, parent: &str, field: &str) -> bool {
+        self == Schema::Builtin && parent == "spec" && field == "strategy"
+    }
+
     fn strategy(self, parent: &str, field: &str) -> ListStrategy {
         match self {
             Schema::Builtin => list_strategy(parent, field),
@@ -451,8 +464,11 @@ fn diff_maps(orig: &Map<String, Value>, modi: &Map<String, Value>, parent: &str,
                 }
             }
             (Some(Value::Object(om)), Value::Object(mm)) => {
-                let sub = diff_maps(om, mm, k, schema, mode);
+                let mut sub = diff_maps(om, mm, k, schema, mode);
                 if !sub.is_empty() {
+                    if !mode.ignore_changes && schema.retains_keys(parent, k) {
+                        add_retain_keys(&mut sub, mm);
+                    }
                     patch.insert(k.clone(), Value::Object(sub));
                 }
             }
@@ -511,6 +527,10 @@ fn diff_lists(patch: &mut Map<String, Value>, ol: &[Value], ml: &[Value], parent
                     Some(om) => {
                         let mut sub = diff_maps(om, mm, field, schema, mode);
                         if !sub.is_empty() {
+                            if !mode.ignore_changes && field == "volumes" && schema == Schema::Builtin {
+                                // Volume inlines VolumeSource with patchStrategy "retainKeys".
+                                add_retain_keys(&mut sub, mm);
+                            }
                             if let Some(kv) = kv {
                                 sub.insert(key.to_string(), kv.clone());
                             }
@@ -585,6 +605,19 @@ mod tests {
         // custom resources: lists replaced
         let r = strategic_merge(&pod, &json!({"spec": {"containers": [{"name": "c"}]}}), Schema::None).unwrap();
         assert_eq!(r["spec"]["containers"], json!([{"name": "c"}]));
+    }
+
+    #[test]
+    fn apply_of_a_recreate_strategy_drops_rolling_update() {
+        let original = json!({"spec": {"replicas": 1}});
+        let modified = json!({"spec": {"replicas": 1, "strategy": {"type": "Recreate"}}});
+        let live = json!({"spec": {"replicas": 1, "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}}}});
+        let p = three_way(Some(&original), &modified, &live, Schema::Builtin);
+        assert_eq!(p, json!({"spec": {"strategy": {"type": "Recreate", "$retainKeys": ["type"]}}}));
+        assert_eq!(
+            strategic_merge(&live, &p, Schema::Builtin).unwrap(),
+            json!({"spec": {"replicas": 1, "strategy": {"type": "Recreate"}}})
+        );
     }
 
     #[test]
