@@ -216,8 +216,11 @@ fn apply_one(ctx: &mut Ctx<'_>, conn: &client::Connection, plan: &Plan, src: Sou
                 (live, "unchanged")
             } else {
                 let mut merged = patch::strategic_merge(&live, &p, schema).map_err(|e| CmdError::Plain(e.to_string()))?;
-                if let (Some(rv), Some(meta)) =
-                    (live.pointer("/metadata/resourceVersion").cloned(), merged.get_mut("metadata").and_then(Value::as_object_mut))
+                // A resourceVersion in the file travels in the patch and acts as a precondition
+                // (a stale `get -o yaml` then conflicts); otherwise the patch applies to what was read.
+                if p.pointer("/metadata/resourceVersion").is_none()
+                    && let (Some(rv), Some(meta)) =
+                        (live.pointer("/metadata/resourceVersion").cloned(), merged.get_mut("metadata").and_then(Value::as_object_mut))
                 {
                     meta.insert("resourceVersion".into(), rv);
                 }
