@@ -180,7 +180,7 @@ fn apply_one(ctx: &mut Ctx<'_>, conn: &client::Connection, plan: &Plan, src: Sou
     let live = api.get(&conn.user, &res, ns.as_deref(), &name);
     let (result, op) = match live {
         Err(s) if s.reason == Reason::NotFound => {
-            let modified = if plan.server_side { obj.clone() } else { with_last_applied(&obj) };
+            let modified = rb::without_resource_version(if plan.server_side { obj.clone() } else { with_last_applied(&obj) });
             let created = if plan.dry_run == DryRun::Client {
                 modified
             } else {
@@ -351,6 +351,8 @@ mod tests {
     fn apply_errors() {
         let mut k = Kit::new();
         assert_eq!(k.run("kubectl apply"), (String::new(), "error: must specify one of -f and -k\n".into(), 1));
+        k.file("/root/empty/notes.txt", "x");
+        assert_eq!(k.run("kubectl apply -f empty").1, "error: error reading [empty]: recognized file extensions are [.json .yaml .yml]\n");
         assert_eq!(k.run("kubectl apply x").1, "error: Unexpected args: [x]\nSee 'kubectl apply -h' for help and examples\n");
         assert_eq!(k.run("kubectl apply -f nope.yaml --force-conflicts").1, "error: --force-conflicts only works with --server-side\n");
         assert_eq!(

@@ -111,6 +111,9 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
         }
         for (res, ns, obj, _) in resolved {
             let Some(mut api) = conn.api(ctx.world) else { break };
+            // cli-runtime's Helper.Create(modify=true) drops the resourceVersion first, so a file
+            // saved by `kubectl edit` or `get -o yaml` can be created again.
+            let obj = rb::without_resource_version(obj);
             match api.create(&conn.user, &res, ns.as_deref(), obj, &opts) {
                 Ok(created) => print(ctx, &output, &res, &created, DryRun::None),
                 Err(s) => {

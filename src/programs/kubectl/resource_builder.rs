@@ -53,7 +53,11 @@ pub fn load(ctx: &mut Ctx<'_>, filenames: &[String], recursive: bool, validate: 
         let path = ctx.resolve(name);
         let fs = ctx.fs();
         if fs.is_dir(&path) {
-            for file in dir_files(fs, &path, recursive) {
+            let files = dir_files(fs, &path, recursive);
+            if files.is_empty() {
+                errs.push(CmdError::Plain(format!("error reading [{name}]: recognized file extensions are [.json .yaml .yml]")));
+            }
+            for file in files {
                 let shown = join_shown(name, &path, &file);
                 sources.push((shown, fs.read_string(&file).unwrap_or_default()));
             }
@@ -415,6 +419,14 @@ pub fn set_namespace(obj: &mut Value, ns: Option<&str>) {
     if let (Some(ns), Some(meta)) = (ns, obj.get_mut("metadata").and_then(Value::as_object_mut)) {
         meta.insert("namespace".into(), Value::String(ns.to_string()));
     }
+}
+
+/// The object without `metadata.resourceVersion` (cli-runtime's `Helper.Create` with `modify`).
+pub fn without_resource_version(mut obj: Value) -> Value {
+    if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+        meta.shift_remove("resourceVersion");
+    }
+    obj
 }
 
 /// `pod/nginx` for success lines.
