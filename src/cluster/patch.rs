@@ -421,7 +421,7 @@ fn merge_patches(mut a: Map<String, Value>, b: Map<String, Value>) -> Map<String
             (Some(Value::Array(x)), Value::Array(y)) => {
                 // Element patches of a merge-key list: combine entries with the same key.
                 for item in y {
-                    let key = item.as_object().and_then(|m| merge_key_of(m));
+                    let key = item.as_object().and_then(merge_key_of);
                     let pos = key.as_ref().and_then(|(kname, kv)| x.iter().position(|e| e.get(kname.as_str()) == Some(kv)));
                     match (pos, item) {
                         (Some(i), Value::Object(ym)) => {

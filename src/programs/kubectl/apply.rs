@@ -204,7 +204,6 @@ fn apply_one(ctx: &mut Ctx<'_>, conn: &client::Connection, plan: &Plan, src: Sou
         Ok(live) => {
             let original = live.pointer("/metadata/annotations").and_then(|a| a.get(LAST_APPLIED)).and_then(Value::as_str);
             if original.is_none() {
-                drop(api);
                 ctx.out.err(missing_annotation_warning(&res, &name));
                 api = conn.api(ctx.world).ok_or_else(|| CmdError::Plain("The connection to the server was refused".into()))?;
             }

@@ -277,6 +277,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
 
 /// The patch kubectl sends (two-way strategic for built-in kinds, JSON merge otherwise), as the
 /// server applies it to the object it holds now.
+#[allow(clippy::result_large_err, reason = "the API's own error type, used once per edited object")]
 fn send(ctx: &mut Ctx<'_>, conn: &client::Connection, info: &rb::Target, edited: &Value) -> Result<(), Status> {
     let schema = apply::schema_for(&info.res);
     let p = match schema {

@@ -789,10 +789,10 @@ fn fix_in(obj: &mut Value, kind: &str, target_kind: &str, old: &[String], new: &
             replace_at(obj, &["secrets", "name"], old, new);
             replace_at(obj, &["imagePullSecrets", "name"], old, new);
         }
-        ("RoleBinding" | "ClusterRoleBinding", "Role" | "ClusterRole") => {
-            if obj.pointer("/roleRef/kind").and_then(Value::as_str) == Some(target_kind) {
-                replace_at(obj, &["roleRef", "name"], old, new);
-            }
+        ("RoleBinding" | "ClusterRoleBinding", "Role" | "ClusterRole")
+            if obj.pointer("/roleRef/kind").and_then(Value::as_str) == Some(target_kind) =>
+        {
+            replace_at(obj, &["roleRef", "name"], old, new);
         }
         ("RoleBinding" | "ClusterRoleBinding", "ServiceAccount") => {
             if let Some(subjects) = obj.get_mut("subjects").and_then(Value::as_array_mut) {
@@ -803,10 +803,10 @@ fn fix_in(obj: &mut Value, kind: &str, target_kind: &str, old: &[String], new: &
                 }
             }
         }
-        ("HorizontalPodAutoscaler", "Deployment" | "ReplicaSet" | "StatefulSet") => {
-            if obj.pointer("/spec/scaleTargetRef/kind").and_then(Value::as_str) == Some(target_kind) {
-                replace_at(obj, &["spec", "scaleTargetRef", "name"], old, new);
-            }
+        ("HorizontalPodAutoscaler", "Deployment" | "ReplicaSet" | "StatefulSet")
+            if obj.pointer("/spec/scaleTargetRef/kind").and_then(Value::as_str) == Some(target_kind) =>
+        {
+            replace_at(obj, &["spec", "scaleTargetRef", "name"], old, new);
         }
         ("PersistentVolume", "PersistentVolumeClaim") => replace_at(obj, &["spec", "claimRef", "name"], old, new),
         _ => {}

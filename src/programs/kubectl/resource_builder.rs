@@ -210,7 +210,7 @@ pub enum CmdError {
     /// A message kubectl prints as it is (`The request is invalid: …`).
     Raw(String),
     /// An API error, with the `error when <verb> "<file>"` context kubectl adds for `-f` sources.
-    Api { status: Status, context: Option<String> },
+    Api { status: Box<Status>, context: Option<String> },
 }
 
 impl std::fmt::Display for CmdError {
@@ -232,11 +232,11 @@ impl CmdError {
     /// An API error from acting on an object read from `source` (`creating`, `replacing`, …).
     pub fn api(status: Status, verb: &str, source: &str) -> Self {
         let context = (!source.is_empty()).then(|| format!("error when {verb} \"{source}\""));
-        CmdError::Api { status, context }
+        CmdError::Api { status: Box::new(status), context }
     }
 
     pub fn status(status: Status) -> Self {
-        CmdError::Api { status, context: None }
+        CmdError::Api { status: Box::new(status), context: None }
     }
 
     /// How `CheckErr` prints this error alone.

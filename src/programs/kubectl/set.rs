@@ -131,7 +131,8 @@ fn run_sub(ctx: &mut Ctx<'_>, sub: Sub, parsed: &Parsed) -> Result<i32, String> 
             let mut env_args: Vec<String> = parsed.all("env");
             let mut seen_env = false;
             for a in &parsed.args {
-                let is_env = a.contains('=') || (a.ends_with('-') && a != "-") || a == "-";
+                // `KEY=v`, `KEY-`, and `-` (read from stdin) are environment arguments.
+                let is_env = a.contains('=') || a.ends_with('-');
                 if is_env {
                     seen_env = true;
                     env_args.push(a.clone());
