@@ -433,6 +433,11 @@ fn merge_patches(mut a: Map<String, Value>, b: Map<String, Value>) -> Map<String
                         (_, item) => x.push(item),
                     }
                 }
+                // kubectl lists the `$patch: delete` entries after the others.
+                let (mut keep, deletes): (Vec<Value>, Vec<Value>) =
+                    std::mem::take(x).into_iter().partition(|e| e.get(DIRECTIVE).and_then(Value::as_str) != Some("delete"));
+                keep.extend(deletes);
+                *x = keep;
             }
             (_, v) => {
                 a.insert(k, v);
