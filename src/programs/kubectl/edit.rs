@@ -331,4 +331,14 @@ mod tests {
         assert_eq!(k.run("kubectl edit pod web"), (String::new(), "error: unable to launch the editor \"nosuchvi\"\n".into(), 1));
         assert_eq!(k.run("kubectl edit pod nope").1, "Error from server (NotFound): pods \"nope\" not found\n");
     }
+
+    /// The PATCH kubectl v1.35.2 sent after an editor script changed an image, switched the
+    /// strategy to Recreate and a volume from emptyDir to hostPath (captured with the stub).
+    #[test]
+    fn two_way_patch_matches_kubectl_bytes() {
+        let c: serde_json::Value = serde_json::from_str(include_str!("edit/testdata/two-way-case.json")).unwrap();
+        let edited = crate::yaml::parse_documents(c["edited"].as_str().unwrap()).unwrap().remove(0);
+        let p = crate::cluster::patch::two_way(&c["live"], &edited, crate::cluster::patch::Schema::Builtin);
+        assert_eq!(crate::programs::kubectl::resource_builder::go_json(&p), c["patch"].as_str().unwrap());
+    }
 }
