@@ -188,9 +188,16 @@ mod tests {
         assert_eq!(k.ok("kubectl replace --force -f pod.yaml"), "pod \"nginx\" deleted from default namespace\npod/nginx replaced\n");
         assert_ne!(k.get("pods", Some("default"), "nginx").unwrap()["metadata"]["uid"], uid);
         // the file `kubectl edit` leaves behind: header comments, resourceVersion and uid included
-        let saved = format!("{}{}", super::super::edit::HEADER, POD.replace("  name: nginx\n", "  name: nginx\n  resourceVersion: \"999\"\n  uid: 1234\n"));
+        let saved = format!(
+            "{}{}",
+            super::super::edit::HEADER,
+            POD.replace("  name: nginx\n", "  name: nginx\n  resourceVersion: \"999\"\n  uid: 1234\n")
+        );
         k.file("/tmp/kubectl-edit-1.yaml", &saved);
-        assert_eq!(k.ok("kubectl replace --force -f /tmp/kubectl-edit-1.yaml"), "pod \"nginx\" deleted from default namespace\npod/nginx replaced\n");
+        assert_eq!(
+            k.ok("kubectl replace --force -f /tmp/kubectl-edit-1.yaml"),
+            "pod \"nginx\" deleted from default namespace\npod/nginx replaced\n"
+        );
         assert_eq!(k.run("kubectl replace").1, "error: must specify one of -f and -k\n");
     }
 }
