@@ -126,12 +126,34 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
         return 1;
     }
     let Ok(conn) = client::connect(ctx, &parsed) else { return 1 };
+    let mut printed = Vec::new();
     for obj in objects {
-        if let Err(e) = apply_one(ctx, &conn, &plan, obj) {
-            errs.push(e);
+        let fallback = obj.object.clone();
+        match apply_one(ctx, &conn, &plan, obj) {
+            Ok(result) => printed.push(result),
+            Err(e) => {
+                errs.push(e);
+                printed.push(fallback);
+            }
         }
     }
-    rb::print_errors(ctx, &errs)
+    if !errs.is_empty() {
+        return rb::print_errors(ctx, &errs);
+    }
+    // With -o yaml|json… apply prints everything once at the end: one object, or a List
+    // (apply.go printObjects).
+    if !matches!(plan.output, OutputFormat::Default | OutputFormat::Wide | OutputFormat::Name) && !printed.is_empty() {
+        let obj = if printed.len() == 1 {
+            printed.remove(0)
+        } else {
+            serde_json::json!({"apiVersion": "v1", "items": printed, "kind": "List", "metadata": {}})
+        };
+        if let Err(e) = printers::print(ctx.out, &obj, &plan.output, KeyOrder::Sorted) {
+            ctx.out.err(format!("error: {e}\n"));
+            return 1;
+        }
+    }
+    0
 }
 
 fn plan(parsed: &Parsed) -> Result<Plan, String> {
@@ -156,7 +178,8 @@ fn plan(parsed: &Parsed) -> Result<Plan, String> {
     Ok(Plan { dry_run, output, opts, server_side })
 }
 
-fn apply_one(ctx: &mut Ctx<'_>, conn: &client::Connection, plan: &Plan, src: SourcedObject) -> Result<(), CmdError> {
+/// Applies one object; the object as the server answered, for `-o` output.
+fn apply_one(ctx: &mut Ctx<'_>, conn: &client::Connection, plan: &Plan, src: SourcedObject) -> Result<Value, CmdError> {
     let registry = conn.api(ctx.world).map(|a| a.registry()).unwrap_or_else(|| crate::cluster::Registry::builtin().clone());
     let res = rb::resource_for(&registry, &src)?.clone();
     let ns = rb::object_namespace(&src.object, &res, &conn.namespace, conn.namespace_explicit)?;
@@ -236,8 +259,8 @@ fn apply_one(ctx: &mut Ctx<'_>, conn: &client::Connection, plan: &Plan, src: Sou
             }
         }
     };
-    print_result(ctx, plan, &res, &name, &result, op);
-    Ok(())
+    print_result(ctx, plan, &res, &name, op);
+    Ok(result)
 }
 
 /// Strategic merge for built-in kinds; JSON merge semantics for everything else.
@@ -270,14 +293,13 @@ fn patch_error(s: Status, p: &Value, res: &ResourceInfo, name: &str, ns: Option<
     CmdError::status(status)
 }
 
-fn print_result(ctx: &mut Ctx<'_>, plan: &Plan, res: &ResourceInfo, name: &str, obj: &Value, op: &str) {
+/// The per-object line: `pod/x created`, or `pod/x` with `-o name`; full-object formats print
+/// at the end instead.
+fn print_result(ctx: &mut Ctx<'_>, plan: &Plan, res: &ResourceInfo, name: &str, op: &str) {
     match &plan.output {
         OutputFormat::Default | OutputFormat::Wide => ctx.out.out(format!("{} {op}{}\n", rb::object_ref(res, name), plan.dry_run.suffix())),
-        fmt => {
-            if let Err(e) = printers::print(ctx.out, obj, fmt, KeyOrder::Sorted) {
-                ctx.out.err(format!("error: {e}\n"));
-            }
-        }
+        OutputFormat::Name => ctx.out.out(format!("{}\n", rb::object_ref(res, name))),
+        _ => {}
     }
 }
 
