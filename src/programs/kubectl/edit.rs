@@ -226,6 +226,14 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
                 ctx.out.out(format!("{} skipped\n", rb::object_ref(&info.res, &info.name)));
                 continue;
             }
+            if let (Some(new_ns), Some(old_ns)) = (u.pointer("/metadata/namespace").and_then(Value::as_str), info.namespace.as_deref())
+                && new_ns != old_ns
+            {
+                ctx.out.err(format!(
+                    "A copy of your changes has been stored to \"{path}\"\nerror: the namespace from the provided object \"{new_ns}\" does not match the namespace \"{old_ns}\". You must pass '--namespace={new_ns}' to perform this operation.\n"
+                ));
+                return 1;
+            }
             let changed_identity = ["apiVersion", "kind"].iter().any(|k| info.object.get(*k) != u.get(*k))
                 || info.object.pointer("/metadata/name") != u.pointer("/metadata/name");
             if changed_identity {
