@@ -629,9 +629,20 @@ fn selected(r: &Res, target: &Value) -> bool {
     true
 }
 
-fn apply_smp(res: &mut [Res], p: &Value, target: Option<&Value>) -> Result<(), String> {
+fn apply_smp(res: &mut Vec<Res>, p: &Value, target: Option<&Value>) -> Result<(), String> {
     let pkind = p.get("kind").and_then(Value::as_str).unwrap_or_default();
     let pname = p.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default();
+    // A patch that is only `$patch: delete` removes what it matches.
+    if p.get("$patch").and_then(Value::as_str) == Some("delete") {
+        let before = res.len();
+        res.retain(|r| !match target {
+            Some(t) => selected(r, t),
+            None => r.kind() == pkind && r.known_as(pname),
+        });
+        if res.len() != before {
+            return Ok(());
+        }
+    }
     let mut found = false;
     for r in res.iter_mut() {
         let hit = match target {
@@ -677,7 +688,7 @@ fn apply_smp(res: &mut [Res], p: &Value, target: Option<&Value>) -> Result<(), S
     Ok(())
 }
 
-fn apply_patch_entry(fs: &Fs, dir: &str, res: &mut [Res], entry: &Value) -> Result<(), String> {
+fn apply_patch_entry(fs: &Fs, dir: &str, res: &mut Vec<Res>, entry: &Value) -> Result<(), String> {
     let text = if let Some(p) = entry.get("patch").and_then(Value::as_str) {
         p.to_string()
     } else if let Some(path) = entry.get("path").and_then(Value::as_str) {
