@@ -220,7 +220,7 @@ fn apply_one(ctx: &mut Ctx<'_>, conn: &client::Connection, plan: &Plan, src: Sou
             let updated = if plan.dry_run == DryRun::Client {
                 merged
             } else {
-                api.update(&conn.user, &res, ns.as_deref(), merged, &plan.opts).map_err(|s| CmdError::api(s, "patching", &src.source))?
+                api.update(&conn.user, &res, ns.as_deref(), merged, &plan.opts).map_err(CmdError::status)?
             };
             (updated, "serverside-applied")
         }

@@ -350,7 +350,7 @@ pub fn run_meta(ctx: &mut Ctx<'_>, args: &[String], kind: MetaKind) -> i32 {
             match api.update(&conn.user, &t.res, t.namespace.as_deref(), obj, &opts) {
                 Ok(v) => v,
                 Err(s) => {
-                    errs.push(CmdError::api(s, "patching", &t.source));
+                    errs.push(CmdError::status(s));
                     continue;
                 }
             }

@@ -77,7 +77,11 @@ pub fn load(ctx: &mut Ctx<'_>, filenames: &[String], recursive: bool, validate: 
     for (source, text) in sources {
         for doc in decode::documents(&text) {
             match doc {
-                Err(e) => errs.push(CmdError::Plain(format!("error parsing {source}: {e}"))),
+                // The stream visitor stops at the first document it cannot decode.
+                Err(e) => {
+                    errs.push(CmdError::Plain(format!("error parsing {source}: {e}")));
+                    break;
+                }
                 Ok(Value::Null) => {}
                 Ok(v) => flatten(&source, v, validate, &mut objects, &mut errs),
             }
