@@ -634,3 +634,22 @@ mod robustness {
         assert!(parse_documents(&json_deep).is_err());
     }
 }
+
+#[cfg(test)]
+mod fuzzish {
+    #[test]
+    fn random_inputs_never_panic() {
+        let alphabet: Vec<char> = "ab:- \n\t[]{},&*!|>'\"#%@`?.0123\\".chars().collect();
+        let mut state: u64 = 0x1234_5678;
+        for _ in 0..20_000 {
+            let len = (state % 40) as usize;
+            let mut s = String::new();
+            for _ in 0..len {
+                state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                s.push(alphabet[(state >> 33) as usize % alphabet.len()]);
+            }
+            state = state.wrapping_add(7);
+            let _ = super::parse_documents(&s);
+        }
+    }
+}
