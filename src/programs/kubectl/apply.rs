@@ -414,6 +414,12 @@ mod tests {
         );
         assert!(k.get("configmaps", Some("default"), "a").is_none());
         assert_eq!(k.ok("kubectl apply -f m -R -o name"), "configmap/a\nconfigmap/b\nconfigmap/c\nconfigmap/d\n");
+        // a quoted glob reaches kubectl unexpanded and the builder expands it
+        assert_eq!(
+            k.ok("kubectl apply -f m/*.yaml --dry-run=client"),
+            "configmap/b unchanged (dry run)\nconfigmap/c unchanged (dry run)\n"
+        );
+        assert_eq!(k.run("kubectl apply -f m/*.txtx").1, "error: the path \"m/*.txtx\" does not exist\n");
         assert!(k.get("configmaps", Some("default"), "d").is_some());
     }
 

@@ -54,6 +54,28 @@ pub fn load(ctx: &mut Ctx<'_>, filenames: &[String], recursive: bool, validate: 
         }
         let path = ctx.resolve(name);
         let fs = ctx.fs();
+        if !fs.exists(&path) && name.contains(['*', '?']) {
+            // The builder's `expandIfFilePattern`: a quoted glob is expanded by kubectl itself.
+            let (dir_part, pattern) = name.rsplit_once('/').map_or((".", name.as_str()), |(d, p)| (if d.is_empty() { "/" } else { d }, p));
+            let dir_abs = fs::resolve(&ctx.cwd, dir_part);
+            let fs = ctx.fs();
+            let matches: Vec<String> = fs.list(&dir_abs).unwrap_or_default().into_iter().filter(|n| glob_match(pattern, n)).collect();
+            if matches.is_empty() {
+                errs.push(CmdError::Plain(format!("the path \"{name}\" does not exist")));
+            }
+            for m in matches {
+                let abs = if dir_abs == "/" { format!("/{m}") } else { format!("{dir_abs}/{m}") };
+                let shown = if dir_part == "." && !name.starts_with("./") { m.clone() } else { format!("{dir_part}/{m}") };
+                if fs.is_dir(&abs) {
+                    for file in dir_files(fs, &abs, recursive) {
+                        sources.push((join_shown(&shown, &abs, &file), fs.read_string(&file).unwrap_or_default()));
+                    }
+                } else {
+                    sources.push((shown, fs.read_string(&abs).unwrap_or_default()));
+                }
+            }
+            continue;
+        }
         if fs.is_dir(&path) {
             let files = dir_files(fs, &path, recursive);
             if files.is_empty() {
@@ -146,6 +168,22 @@ fn json_type(v: &Value) -> &'static str {
         Value::Bool(_) => "bool",
         _ => "object",
     }
+}
+
+/// `*` and `?` matching of one path component (`filepath.Match` without classes).
+fn glob_match(pattern: &str, name: &str) -> bool {
+    fn go(p: &[char], n: &[char]) -> bool {
+        match (p.first(), n.first()) {
+            (None, None) => true,
+            (Some('*'), _) => go(&p[1..], n) || (!n.is_empty() && go(p, &n[1..])),
+            (Some('?'), Some(_)) => go(&p[1..], &n[1..]),
+            (Some(a), Some(b)) if a == b => go(&p[1..], &n[1..]),
+            _ => false,
+        }
+    }
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    go(&p, &n)
 }
 
 /// The readable files of a directory, in `filepath.Walk` order (lexical, depth first).
