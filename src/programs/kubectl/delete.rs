@@ -97,6 +97,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
     let sel = Selection {
         args: parsed.args.clone(),
         filenames: files,
+        kustomize: None,
         recursive: parsed.bool("recursive"),
         selector: parsed.get("selector").map(str::to_string),
         field_selector: parsed.get("field-selector").map(str::to_string),

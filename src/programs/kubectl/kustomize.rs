@@ -966,6 +966,11 @@ mod tests {
             "namespace/dev created\nconfigmap/dev-app-config-v1-kg426h98bf created\nsecret/dev-db-v1-bf5fk5d75b created\nservice/dev-web-v1 created\ndeployment.apps/dev-web-v1 created\n"
         );
         assert!(k.get("deployments", Some("dev"), "dev-web-v1").is_some());
+        // the other verbs take -k too
+        assert_eq!(k.ok("kubectl label -k app tier=fe -o name").lines().count(), 5);
+        // a client dry run prints every object, scalable or not (scale.go)
+        assert_eq!(k.ok("kubectl scale -k app --replicas=2 --dry-run=client").lines().count(), 5);
+        assert_eq!(k.ok("kubectl replace -k app").lines().count(), 5);
         assert_eq!(
             k.run("kubectl kustomize nowhere").1,
             "error: must build at directory: not a valid directory: evalsymlink failure on 'nowhere' : lstat /root/nowhere: no such file or directory\n"

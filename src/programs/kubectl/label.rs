@@ -251,7 +251,7 @@ pub fn run_meta(ctx: &mut Ctx<'_>, args: &[String], kind: MetaKind) -> i32 {
         if files.is_empty() {
             return fail(ctx, &format!("one or more files must be specified as -f {noun}"));
         }
-    } else if resources.is_empty() && files.is_empty() {
+    } else if resources.is_empty() && files.is_empty() && !parsed.changed("kustomize") {
         return fail(ctx, "one or more resources must be specified as <resource> <name> or <resource>/<name>");
     }
     if changes.0.is_empty() && changes.1.is_empty() && !list {
@@ -279,6 +279,7 @@ pub fn run_meta(ctx: &mut Ctx<'_>, args: &[String], kind: MetaKind) -> i32 {
         let sel = Selection {
             args: resources,
             filenames: files,
+            kustomize: parsed.get("kustomize").map(str::to_string),
             recursive: parsed.bool("recursive"),
             selector: parsed.get("selector").map(str::to_string),
             field_selector: parsed.get("field-selector").map(str::to_string),

@@ -119,6 +119,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
         let sel = Selection {
             args: parsed.args.clone(),
             filenames: parsed.all("filename"),
+            kustomize: parsed.get("kustomize").map(str::to_string),
             recursive: parsed.bool("recursive"),
             latest: true,
             ..Default::default()

@@ -64,7 +64,13 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
     if files.is_empty() && !parsed.changed("kustomize") {
         return fail(ctx, "must specify one of -f and -k");
     }
-    let (objects, mut errs) = rb::load(ctx, &files, parsed.bool("recursive"), validate);
+    let (objects, mut errs) = match parsed.get("kustomize") {
+        Some(dir) => match super::kustomize::build_objects(ctx, dir) {
+            Ok(objs) => (objs, Vec::new()),
+            Err(e) => return fail(ctx, &e),
+        },
+        None => rb::load(ctx, &files, parsed.bool("recursive"), validate),
+    };
     let Ok(conn) = client::connect(ctx, &parsed) else { return 1 };
     let registry = crate::cluster::Registry::builtin().clone();
     let save_config = parsed.bool("save-config");

@@ -555,6 +555,8 @@ pub(crate) mod testkit {
 pub struct Selection {
     pub args: Vec<String>,
     pub filenames: Vec<String>,
+    /// `-k DIR`: the objects a kustomization builds, read like files.
+    pub kustomize: Option<String>,
     pub recursive: bool,
     pub selector: Option<String>,
     pub field_selector: Option<String>,
@@ -589,13 +591,22 @@ pub fn select(
     sel: &Selection,
 ) -> Result<Vec<Result<Target, CmdError>>, Vec<CmdError>> {
     let registry = conn.api(ctx.world).map(|a| a.registry()).unwrap_or_else(|| Registry::builtin().clone());
-    if !sel.filenames.is_empty() {
+    if !sel.filenames.is_empty() || sel.kustomize.is_some() {
+        if !sel.filenames.is_empty() && sel.kustomize.is_some() {
+            return Err(vec![CmdError::Plain("only one of -f or -k can be specified".into())]);
+        }
         if !sel.args.is_empty() {
             return Err(vec![CmdError::Plain(
                 "when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well".into(),
             )]);
         }
-        let (objects, errs) = load(ctx, &sel.filenames, sel.recursive, false);
+        let (objects, errs) = match &sel.kustomize {
+            Some(dir) => match super::kustomize::build_objects(ctx, dir) {
+                Ok(objs) => (objs, Vec::new()),
+                Err(e) => return Err(vec![CmdError::Plain(e)]),
+            },
+            None => load(ctx, &sel.filenames, sel.recursive, false),
+        };
         let mut out: Vec<Result<Target, CmdError>> = errs.into_iter().map(Err).collect();
         for o in objects {
             let t = resource_for(&registry, &o).and_then(|res| {

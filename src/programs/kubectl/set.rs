@@ -87,6 +87,8 @@ fn run_sub(ctx: &mut Ctx<'_>, sub: Sub, parsed: &Parsed) -> Result<i32, String> 
     let output = OutputFormat::parse(parsed.get("output").unwrap_or(""))?;
     let local = parsed.bool("local");
     let files = parsed.all("filename");
+    // `-k DIR` counts as files for the "which objects" checks.
+    let files = if files.is_empty() { parsed.get("kustomize").map(|k| vec![k.to_string()]).unwrap_or_default() } else { files };
     if local && dry_run == DryRun::Server {
         return Err("cannot specify --local and --dry-run=server - did you mean --dry-run=client?".into());
     }
@@ -214,7 +216,10 @@ fn run_sub(ctx: &mut Ctx<'_>, sub: Sub, parsed: &Parsed) -> Result<i32, String> 
         return Err("can only use local files by -f pod.yaml or --filename=pod.json when --local=true is set".into());
     }
     let targets: Vec<Result<rb::Target, CmdError>> = if local {
-        let (objects, errs) = rb::load(ctx, &files, parsed.bool("recursive"), false);
+        let (objects, errs) = match parsed.get("kustomize") {
+            Some(dir) => (super::kustomize::build_objects(ctx, dir)?, Vec::new()),
+            None => rb::load(ctx, &files, parsed.bool("recursive"), false),
+        };
         let registry = crate::cluster::Registry::builtin();
         let mut t: Vec<Result<rb::Target, CmdError>> = errs.into_iter().map(Err).collect();
         for o in objects {
@@ -231,7 +236,8 @@ fn run_sub(ctx: &mut Ctx<'_>, sub: Sub, parsed: &Parsed) -> Result<i32, String> 
         let Ok(conn) = client::connect(ctx, parsed) else { return Ok(1) };
         let sel = Selection {
             args: resources,
-            filenames: files,
+            filenames: if parsed.changed("kustomize") { Vec::new() } else { files },
+            kustomize: parsed.get("kustomize").map(str::to_string),
             recursive: parsed.bool("recursive"),
             selector: parsed.get("selector").map(str::to_string),
             all: parsed.bool("all"),
