@@ -259,6 +259,9 @@ fn apply_one(ctx: &mut Ctx<'_>, conn: &client::Connection, plan: &Plan, src: Sou
             }
         }
     };
+    if op != "created" && result.pointer("/metadata/deletionTimestamp").is_some_and(|t| !t.is_null()) {
+        ctx.out.err(format!("Warning: Detected changes to resource {name} which is currently being deleted.\n"));
+    }
     print_result(ctx, plan, &res, &name, op);
     Ok(result)
 }
