@@ -5,6 +5,7 @@
 //! REST API: kubectl, controllers and graders alike.
 
 pub mod api;
+pub mod patch;
 pub mod resources;
 pub mod selector;
 pub mod status;
