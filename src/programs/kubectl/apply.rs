@@ -125,7 +125,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
         ctx.out.err("error: no objects passed to apply\n");
         return 1;
     }
-    let Ok(conn) = client::connect(ctx, &parsed) else { return 1 };
+    let Ok(conn) = client::connect_direct(ctx, &parsed, client::DISCOVERY_ATTEMPTS) else { return 1 };
     let mut printed = Vec::new();
     for obj in objects {
         let fallback = obj.object.clone();

@@ -71,7 +71,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
         },
         None => rb::load(ctx, &files, parsed.bool("recursive"), validate),
     };
-    let Ok(conn) = client::connect(ctx, &parsed) else { return 1 };
+    let Ok(conn) = client::connect_direct(ctx, &parsed, client::DISCOVERY_ATTEMPTS) else { return 1 };
     let registry = crate::cluster::Registry::builtin().clone();
     let save_config = parsed.bool("save-config");
     let opts = WriteOptions {

@@ -171,7 +171,7 @@ fn run_parsed(ctx: &mut Ctx<'_>, parsed: &Parsed) -> Result<i32, String> {
     let all_namespaces = parsed.bool("all-namespaces");
     let label_selector = parsed.get("selector").map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
     let field_selector = parsed.get("field-selector").map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
-    let Ok(conn) = client::connect(ctx, parsed) else { return Ok(1) };
+    let Ok(conn) = client::connect_direct(ctx, parsed, client::DISCOVERY_ATTEMPTS) else { return Ok(1) };
     let Some(api) = conn.api(ctx.world) else {
         ctx.out.err("The connection to the server localhost:8080 was refused - did you specify the right host or port?\n");
         return Ok(1);
