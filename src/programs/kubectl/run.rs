@@ -1,8 +1,350 @@
-//! `kubectl run`.
+//! `kubectl run NAME --image=IMAGE`: a bare Pod (and with `--expose` a Service in front of it),
+//! with kubectl's checks in kubectl's order.
 
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde_json::{Map, Value, json};
+
+use super::create::common::{self, DryRun, Failure, OUTPUT_FLAGS};
+use super::flags::{FlagDef, FlagKind, Parsed};
 use crate::programs::Ctx;
 
-pub fn run(ctx: &mut Ctx<'_>, _args: &[String]) -> i32 {
-    ctx.out.err("error: kubectl run is not available in this simulation yet\n");
-    1
+pub const FLAGS: &[FlagDef] = &[
+    FlagDef::new("annotations", None, FlagKind::StringArray),
+    FlagDef::bool("attach"),
+    FlagDef::string("cascade").no_opt("background"),
+    FlagDef::bool("command"),
+    FlagDef::new("env", None, FlagKind::StringArray),
+    FlagDef::bool("expose"),
+    FlagDef::new("filename", Some('f'), FlagKind::StringSlice),
+    FlagDef::bool("force"),
+    FlagDef::new("grace-period", None, FlagKind::Int),
+    FlagDef::string("image"),
+    FlagDef::string("image-pull-policy"),
+    FlagDef::string("kustomize").short('k'),
+    FlagDef::string("labels").short('l'),
+    FlagDef::bool("leave-stdin-open"),
+    FlagDef::string("override-type"),
+    FlagDef::string("overrides"),
+    FlagDef::new("pod-running-timeout", None, FlagKind::Duration),
+    FlagDef::string("port"),
+    FlagDef::bool("privileged"),
+    FlagDef::bool("quiet").short('q'),
+    FlagDef::bool("recursive").short('R'),
+    FlagDef::string("restart"),
+    FlagDef::bool("rm"),
+    FlagDef::bool("stdin").short('i'),
+    FlagDef::new("timeout", None, FlagKind::Duration),
+    FlagDef::bool("tty").short('t'),
+    FlagDef::bool("wait"),
+];
+
+const PATH: &str = "run";
+
+pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
+    let mut defs: Vec<FlagDef> = FLAGS.to_vec();
+    defs.extend(OUTPUT_FLAGS.iter().filter(|d| d.long != "validate").copied());
+    let parsed = match super::parse_flags(ctx, PATH, &defs, args) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    match plan(ctx, &parsed) {
+        Ok((common, objects)) => common::finish(ctx, &parsed, &common, objects),
+        Err(f) => f.print(ctx),
+    }
+}
+
+/// Checks the command line and builds the objects (the Service first, as kubectl creates it
+/// first).
+fn plan(ctx: &mut Ctx<'_>, p: &Parsed) -> Result<(common::Common, Vec<Value>), Failure> {
+    common::require_flags(p, &["image"])?;
+    if p.args.is_empty() || p.args_len_at_dash == Some(0) {
+        return Err(Failure::usage(PATH, "NAME is required for run"));
+    }
+    let common = common::resolve(ctx, p, PATH)?;
+    let name = p.args[0].clone();
+    let image = p.string("image", "");
+    if !image_regex().is_match(&image) {
+        return Err(Failure::plain(format!("Invalid image name \"{image}\": invalid reference format")));
+    }
+    let stdin = p.bool("stdin");
+    let tty = p.bool("tty");
+    if tty && !stdin {
+        return Err(Failure::usage(PATH, "-i/--stdin is required for containers with -t/--tty=true"));
+    }
+    let attach = if p.changed("attach") { p.bool("attach") } else { stdin };
+    if common.dry_run != DryRun::None && attach {
+        return Err(Failure::usage(PATH, "--dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)"));
+    }
+    let port = p.string("port", "");
+    if p.bool("expose") && port.is_empty() {
+        return Err(Failure::usage(PATH, "--port must be set when exposing a service"));
+    }
+    let restart = p.get("restart").unwrap_or("Always").to_string();
+    if !matches!(restart.as_str(), "Always" | "OnFailure" | "Never") {
+        return Err(Failure::usage(PATH, format!("invalid restart policy: {restart}")));
+    }
+    if !attach && p.bool("rm") {
+        return Err(Failure::usage(PATH, "--rm should only be used for attached containers"));
+    }
+    let pull = p.string("image-pull-policy", "");
+    if !matches!(pull.as_str(), "" | "Always" | "IfNotPresent" | "Never") {
+        return Err(Failure::usage(PATH, format!("invalid image pull policy: {pull}")));
+    }
+    let labels = match p.get("labels").filter(|l| !l.is_empty()) {
+        Some(text) => parse_labels(text)?,
+        None => vec![("run".to_string(), name.clone())],
+    };
+    let annotations = p
+        .all("annotations")
+        .iter()
+        .map(|a| a.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
+        .collect::<Option<Vec<_>>>();
+    let Some(annotations) = annotations else {
+        let bad = p.all("annotations").into_iter().find(|a| !a.contains('=')).unwrap_or_default();
+        return Err(Failure::plain(format!("invalid annotations format: {bad}")));
+    };
+    let env = parse_envs(&p.all("env"))?;
+    let port_number = if port.is_empty() {
+        None
+    } else {
+        Some(port.parse::<i64>().map_err(|_| Failure::plain(format!("strconv.Atoi: parsing \"{port}\": invalid syntax")))?)
+    };
+    let pod_args: Vec<String> = p.args[1..].to_vec();
+    let pod = PodSpec {
+        name: name.clone(),
+        image,
+        labels: labels.clone(),
+        annotations,
+        env,
+        args: pod_args,
+        command: p.bool("command"),
+        port: port_number,
+        pull_policy: pull,
+        privileged: p.bool("privileged"),
+        stdin,
+        stdin_once: stdin && !p.bool("leave-stdin-open"),
+        tty,
+        restart,
+    }
+    .build();
+    let pod = match p.get("overrides").filter(|o| !o.is_empty()) {
+        Some(text) => apply_overrides(pod, text, p.get("override-type").unwrap_or("merge"))?,
+        None => pod,
+    };
+    let mut objects = Vec::new();
+    if p.bool("expose") {
+        let explicit_labels = p.get("labels").is_some_and(|l| !l.is_empty());
+        objects.push(service_for(&name, &labels, explicit_labels, port_number.unwrap_or(0)));
+    }
+    objects.push(pod);
+    for obj in &mut objects {
+        common::set_namespace(obj, common.object_namespace());
+    }
+    Ok((common, objects))
+}
+
+/// The options of the Pod `run` generates.
+pub struct PodSpec {
+    pub name: String,
+    pub image: String,
+    pub labels: Vec<(String, String)>,
+    pub annotations: Vec<(String, String)>,
+    pub env: Vec<(String, String)>,
+    pub args: Vec<String>,
+    pub command: bool,
+    pub port: Option<i64>,
+    pub pull_policy: String,
+    pub privileged: bool,
+    pub stdin: bool,
+    pub stdin_once: bool,
+    pub tty: bool,
+    pub restart: String,
+}
+
+impl PodSpec {
+    /// The Pod in Go struct field order.
+    pub fn build(&self) -> Value {
+        let mut c = Map::new();
+        c.insert("name".into(), json!(self.name));
+        c.insert("image".into(), json!(self.image));
+        if !self.args.is_empty() {
+            c.insert(if self.command { "command" } else { "args" }.into(), json!(self.args));
+        }
+        if let Some(port) = self.port {
+            c.insert("ports".into(), json!([{"containerPort": port}]));
+        }
+        if !self.env.is_empty() {
+            let env: Vec<Value> = self
+                .env
+                .iter()
+                .map(|(k, v)| if v.is_empty() { json!({"name": k}) } else { json!({"name": k, "value": v}) })
+                .collect();
+            c.insert("env".into(), Value::Array(env));
+        }
+        c.insert("resources".into(), json!({}));
+        if !self.pull_policy.is_empty() {
+            c.insert("imagePullPolicy".into(), json!(self.pull_policy));
+        }
+        if self.privileged {
+            c.insert("securityContext".into(), json!({"privileged": true}));
+        }
+        if self.stdin {
+            c.insert("stdin".into(), json!(true));
+        }
+        if self.stdin_once {
+            c.insert("stdinOnce".into(), json!(true));
+        }
+        if self.tty {
+            c.insert("tty".into(), json!(true));
+        }
+        let mut meta = Map::new();
+        meta.insert("name".into(), json!(self.name));
+        meta.insert("labels".into(), common::object_of(&self.labels));
+        if !self.annotations.is_empty() {
+            meta.insert("annotations".into(), common::object_of(&self.annotations));
+        }
+        json!({
+            "kind": "Pod",
+            "apiVersion": "v1",
+            "metadata": meta,
+            "spec": {"containers": [Value::Object(c)], "restartPolicy": self.restart, "dnsPolicy": "ClusterFirst"},
+            "status": {}
+        })
+    }
+}
+
+/// The Service `run --expose` puts in front of the pod: labelled only when `--labels` was given.
+fn service_for(name: &str, labels: &[(String, String)], labelled: bool, port: i64) -> Value {
+    let mut meta = Map::new();
+    meta.insert("name".into(), json!(name));
+    if labelled {
+        meta.insert("labels".into(), common::object_of(labels));
+    }
+    json!({
+        "kind": "Service",
+        "apiVersion": "v1",
+        "metadata": meta,
+        "spec": {"ports": [{"protocol": "TCP", "port": port, "targetPort": port}], "selector": common::object_of(labels)},
+        "status": {"loadBalancer": {}}
+    })
+}
+
+/// `a=b,c=d`; every part must be exactly one `key=value`.
+fn parse_labels(text: &str) -> Result<Vec<(String, String)>, Failure> {
+    text.split(',')
+        .map(|part| {
+            let items: Vec<&str> = part.split('=').collect();
+            if items.len() == 2 {
+                Ok((items[0].to_string(), items[1].to_string()))
+            } else {
+                Err(Failure::plain(format!("unexpected label spec: {part}")))
+            }
+        })
+        .collect()
+}
+
+/// `--env NAME=value`; the name must be a valid environment variable name.
+fn parse_envs(envs: &[String]) -> Result<Vec<(String, String)>, Failure> {
+    let mut out = Vec::new();
+    for e in envs {
+        let valid_name = |n: &str| {
+            !n.is_empty()
+                && n.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+                && !n.starts_with(|c: char| c.is_ascii_digit())
+        };
+        match e.split_once('=') {
+            Some((n, v)) if valid_name(n) => out.push((n.to_string(), v.to_string())),
+            _ => return Err(Failure::plain(format!("invalid env: {e}"))),
+        }
+    }
+    Ok(out)
+}
+
+/// `--overrides`: a JSON merge patch (the default), a JSON patch or a strategic merge patch over
+/// the generated object.
+fn apply_overrides(obj: Value, text: &str, kind: &str) -> Result<Value, Failure> {
+    let patch: Value = serde_json::from_str(text).map_err(|_| Failure::plain("Invalid JSON Patch"))?;
+    match kind {
+        "json" => {
+            let Value::Array(ops) = patch else {
+                return Err(Failure::plain("Invalid JSON Patch"));
+            };
+            if ops.is_empty() {
+                return Ok(obj);
+            }
+            Err(Failure::plain("JSON patch overrides are not supported in this simulation"))
+        }
+        _ => {
+            if !patch.is_object() {
+                let ty = if patch.is_array() { "array" } else { "value" };
+                return Err(Failure::plain(format!(
+                    "couldn't get version/kind; json parse error: json: cannot unmarshal {ty} into Go value of type struct {{ APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind string \"json:\\\"kind,omitempty\\\"\" }}"
+                )));
+            }
+            let mut obj = obj;
+            merge_patch(&mut obj, &patch);
+            Ok(obj)
+        }
+    }
+}
+
+/// RFC 7386 JSON merge patch.
+pub fn merge_patch(target: &mut Value, patch: &Value) {
+    let Value::Object(p) = patch else {
+        *target = patch.clone();
+        return;
+    };
+    if !target.is_object() {
+        *target = json!({});
+    }
+    if let Value::Object(t) = target {
+        for (k, v) in p {
+            if v.is_null() {
+                t.remove(k);
+            } else {
+                merge_patch(t.entry(k.clone()).or_insert(Value::Null), v);
+            }
+        }
+    }
+}
+
+/// The image reference grammar of the container runtime (`docker/distribution/reference`).
+fn image_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        let alnum = "[a-z0-9]+";
+        let sep = "(?:[._]|__|[-]+)";
+        let component = format!("{alnum}(?:{sep}{alnum})*");
+        let domain_component = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+        let host = format!(r"(?:{domain_component}(?:\.{domain_component})*|\[(?:[a-fA-F0-9:]+)\])");
+        let domain = format!("{host}(?::[0-9]+)?");
+        let name = format!("(?:{domain}/)?{component}(?:/{component})*");
+        let tag = r"[\w][\w.-]{0,127}";
+        let digest = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*[:][0-9a-fA-F]{32,}";
+        Regex::new(&format!("^{name}(?::{tag})?(?:@{digest})?$")).unwrap_or_else(|_| Regex::new("^.+$").expect("trivial regex"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_references() {
+        for ok in ["nginx", "nginx:1.27", "registry.k8s.io/pause:3.10", "localhost:5000/a/b", "a_b.c", "busybox@sha256:0123456789abcdef0123456789abcdef"] {
+            assert!(image_regex().is_match(ok), "{ok}");
+        }
+        for bad in ["A", "nginx:", "-x", ""] {
+            assert!(!image_regex().is_match(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn merge_patch_removes_nulls_and_merges_maps() {
+        let mut v = json!({"a": {"b": 1, "c": 2}, "d": 1});
+        merge_patch(&mut v, &json!({"a": {"b": null, "e": 3}, "d": [1]}));
+        assert_eq!(v, json!({"a": {"c": 2, "e": 3}, "d": [1]}));
+    }
 }
