@@ -17,8 +17,8 @@ pub mod role;
 pub mod rolebinding;
 pub mod secret;
 pub mod service;
-pub mod sources;
 pub mod serviceaccount;
+pub mod sources;
 pub mod token;
 
 use super::flags::{FlagDef, FlagKind};

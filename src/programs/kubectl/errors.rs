@@ -12,8 +12,60 @@ pub fn from_server(status: &Status) -> String {
     format!("Error from server ({}): {}\n", status.reason.as_str(), status.message)
 }
 
+/// Every available top-level command of kubectl v1.35, in the order kubectl adds them to cobra
+/// (the help groups, then the ungrouped ones); cobra suggests in this order.
+pub const KUBECTL_COMMANDS: &[&str] = &[
+    "create",
+    "expose",
+    "run",
+    "set",
+    "explain",
+    "get",
+    "edit",
+    "delete",
+    "rollout",
+    "scale",
+    "autoscale",
+    "certificate",
+    "cluster-info",
+    "top",
+    "cordon",
+    "uncordon",
+    "drain",
+    "taint",
+    "describe",
+    "logs",
+    "attach",
+    "exec",
+    "port-forward",
+    "proxy",
+    "cp",
+    "auth",
+    "debug",
+    "events",
+    "diff",
+    "apply",
+    "patch",
+    "replace",
+    "wait",
+    "kustomize",
+    "label",
+    "annotate",
+    "completion",
+    "alpha",
+    "config",
+    "plugin",
+    "version",
+    "api-versions",
+    "api-resources",
+    "options",
+];
+
 /// Cobra's unknown-command error with its suggestions (Levenshtein distance ≤ 2 or a prefix).
+/// For `kubectl` itself the suggestions come from the full command list, whatever subset the
+/// simulation implements.
 pub fn unknown_command(name: &str, parent: &str, commands: &[&str]) -> String {
+    let commands = if parent == "kubectl" { KUBECTL_COMMANDS } else { commands };
     let mut s = format!("error: unknown command \"{name}\" for \"{parent}\"");
     let mut suggestions: Vec<&str> = commands.iter().copied().filter(|c| levenshtein(name, c) <= 2 || c.starts_with(name)).collect();
     // Cobra lists suggestions in the order the commands were added, not sorted.
@@ -42,4 +94,19 @@ fn levenshtein(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_follow_cobra_order_over_all_commands() {
+        // Captured from kubectl v1.35.2: `kubectl gett` suggests set before get.
+        assert_eq!(
+            unknown_command("gett", "kubectl", &[]),
+            "error: unknown command \"gett\" for \"kubectl\"\n\nDid you mean this?\n\tset\n\tget\n"
+        );
+        assert!(unknown_command("foo", "kubectl", &["get"]).contains("\ttop\n"));
+    }
 }

@@ -192,10 +192,10 @@ fn service_for(p: &Parsed, obj: &Value) -> Result<Value, Failure> {
         Some(l) => Some(common::object_of(&common::parse_key_values(l).ok_or_else(|| Failure::plain(format!("invalid label spec: {l}")))?)),
         None => obj.pointer("/metadata/labels").filter(|l| l.as_object().is_some_and(|m| !m.is_empty())).cloned(),
     };
-    let name = p.get("name").filter(|n| !n.is_empty()).map_or_else(
-        || obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default().to_string(),
-        str::to_string,
-    );
+    let name = p
+        .get("name")
+        .filter(|n| !n.is_empty())
+        .map_or_else(|| obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default().to_string(), str::to_string);
     let mut meta = Map::new();
     meta.insert("name".into(), json!(name));
     if let Some(l) = labels {
@@ -250,7 +250,10 @@ fn selector_of(kind: &str, obj: &Value) -> Result<Vec<(String, String)>, Failure
         .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())).collect())
         .unwrap_or_default();
     if pairs.is_empty() && kind == "Pod" {
-        return Err(Failure::usage(PATH, "couldn't retrieve selectors via --selector flag or introspection: the pod has no labels and cannot be exposed"));
+        return Err(Failure::usage(
+            PATH,
+            "couldn't retrieve selectors via --selector flag or introspection: the pod has no labels and cannot be exposed",
+        ));
     }
     Ok(pairs)
 }

@@ -75,7 +75,10 @@ fn plan(ctx: &mut Ctx<'_>, p: &Parsed) -> Result<(common::Common, Vec<Value>), F
     }
     let attach = if p.changed("attach") { p.bool("attach") } else { stdin };
     if common.dry_run != DryRun::None && attach {
-        return Err(Failure::usage(PATH, "--dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)"));
+        return Err(Failure::usage(
+            PATH,
+            "--dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)",
+        ));
     }
     let port = p.string("port", "");
     if p.bool("expose") && port.is_empty() {
@@ -96,11 +99,8 @@ fn plan(ctx: &mut Ctx<'_>, p: &Parsed) -> Result<(common::Common, Vec<Value>), F
         Some(text) => parse_labels(text)?,
         None => vec![("run".to_string(), name.clone())],
     };
-    let annotations = p
-        .all("annotations")
-        .iter()
-        .map(|a| a.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
-        .collect::<Option<Vec<_>>>();
+    let annotations =
+        p.all("annotations").iter().map(|a| a.split_once('=').map(|(k, v)| (k.to_string(), v.to_string()))).collect::<Option<Vec<_>>>();
     let Some(annotations) = annotations else {
         let bad = p.all("annotations").into_iter().find(|a| !a.contains('=')).unwrap_or_default();
         return Err(Failure::plain(format!("invalid annotations format: {bad}")));
@@ -176,11 +176,8 @@ impl PodSpec {
             c.insert("ports".into(), json!([{"containerPort": port}]));
         }
         if !self.env.is_empty() {
-            let env: Vec<Value> = self
-                .env
-                .iter()
-                .map(|(k, v)| if v.is_empty() { json!({"name": k}) } else { json!({"name": k, "value": v}) })
-                .collect();
+            let env: Vec<Value> =
+                self.env.iter().map(|(k, v)| if v.is_empty() { json!({"name": k}) } else { json!({"name": k, "value": v}) }).collect();
             c.insert("env".into(), Value::Array(env));
         }
         c.insert("resources".into(), json!({}));
@@ -333,7 +330,14 @@ mod tests {
 
     #[test]
     fn image_references() {
-        for ok in ["nginx", "nginx:1.27", "registry.k8s.io/pause:3.10", "localhost:5000/a/b", "a_b.c", "busybox@sha256:0123456789abcdef0123456789abcdef"] {
+        for ok in [
+            "nginx",
+            "nginx:1.27",
+            "registry.k8s.io/pause:3.10",
+            "localhost:5000/a/b",
+            "a_b.c",
+            "busybox@sha256:0123456789abcdef0123456789abcdef",
+        ] {
             assert!(image_regex().is_match(ok), "{ok}");
         }
         for bad in ["A", "nginx:", "-x", ""] {

@@ -27,11 +27,16 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
         obj.insert("apiVersion".into(), json!("rbac.authorization.k8s.io/v1"));
         obj.insert("metadata".into(), json!({"name": req.name}));
         if let Some(rule) = aggregation {
-            if !spec.non_resource_urls.is_empty() || !spec.verbs.is_empty() || !spec.resources.is_empty() || !spec.resource_names.is_empty() {
-                return Err(Failure::plain("aggregation rule must be specified without nonResourceURLs, verbs, resources or resourceNames"));
+            if !spec.non_resource_urls.is_empty() || !spec.verbs.is_empty() || !spec.resources.is_empty() || !spec.resource_names.is_empty()
+            {
+                return Err(Failure::plain(
+                    "aggregation rule must be specified without nonResourceURLs, verbs, resources or resourceNames",
+                ));
             }
             let Some(pairs) = common::parse_key_values(&rule) else {
-                return Err(Failure::plain(format!("invalid argument \"{rule}\" for \"--aggregation-rule\" flag: {rule} must be formatted as key=value")));
+                return Err(Failure::plain(format!(
+                    "invalid argument \"{rule}\" for \"--aggregation-rule\" flag: {rule} must be formatted as key=value"
+                )));
             };
             obj.insert("rules".into(), Value::Null);
             obj.insert("aggregationRule".into(), json!({"clusterRoleSelectors": [{"matchLabels": common::object_of(&pairs)}]}));

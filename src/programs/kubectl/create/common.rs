@@ -105,7 +105,11 @@ pub fn dry_run(ctx: &mut Ctx<'_>, parsed: &Parsed) -> Result<DryRun, Failure> {
     let value = parsed.get("dry-run").unwrap_or("none");
     if let Some(b) = crate::programs::kubectl::flags::parse_bool(value) {
         let replacement = if b { "client" } else { "none" };
-        klog_warning(ctx, 733, &format!("--dry-run={value} is deprecated (boolean value) and can be replaced with --dry-run={replacement}."));
+        klog_warning(
+            ctx,
+            733,
+            &format!("--dry-run={value} is deprecated (boolean value) and can be replaced with --dry-run={replacement}."),
+        );
         return Ok(if b { DryRun::Client } else { DryRun::None });
     }
     match value {

@@ -32,11 +32,7 @@ pub fn container_name(ctx: &mut Ctx<'_>, image: &str) -> String {
     let last = image.rsplit('/').next().unwrap_or(image);
     let name = last.split(':').next().unwrap_or(last);
     let name = name.split('@').next().unwrap_or(name);
-    if name.contains(['_', '.']) {
-        format!("{}-{}", name.replace(['_', '.'], "-"), ctx.world.rng.name_suffix(5))
-    } else {
-        name.to_string()
-    }
+    if name.contains(['_', '.']) { format!("{}-{}", name.replace(['_', '.'], "-"), ctx.world.rng.name_suffix(5)) } else { name.to_string() }
 }
 
 /// The Deployment, in Go struct field order.

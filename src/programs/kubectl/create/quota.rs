@@ -18,7 +18,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
             for kv in hard.split(',') {
                 let items: Vec<&str> = kv.split('=').collect();
                 if items.len() != 2 {
-                    return Err(Failure::plain(format!("invalid argument: {kv}")));
+                    return Err(Failure::plain(format!("Invalid argument syntax {kv}, expected <resource>=<value>")));
                 }
                 pairs.push((items[0].to_string(), items[1].to_string()));
             }
@@ -27,6 +27,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
         if !scopes.is_empty() {
             spec.insert("scopes".into(), json!(scopes.split(',').collect::<Vec<_>>()));
         }
-        Ok(vec![json!({"kind": "ResourceQuota", "apiVersion": "v1", "metadata": {"name": req.name}, "spec": Value::Object(spec), "status": {}})])
+        Ok(vec![
+            json!({"kind": "ResourceQuota", "apiVersion": "v1", "metadata": {"name": req.name}, "spec": Value::Object(spec), "status": {}}),
+        ])
     })
 }

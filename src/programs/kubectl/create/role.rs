@@ -16,8 +16,22 @@ pub const FLAGS: &[FlagDef] = &[
     FlagDef::new("verb", None, FlagKind::StringSlice),
 ];
 
-const RESOURCE_VERBS: &[&str] =
-    &["*", "get", "delete", "list", "create", "update", "patch", "watch", "proxy", "deletecollection", "use", "bind", "escalate", "impersonate"];
+const RESOURCE_VERBS: &[&str] = &[
+    "*",
+    "get",
+    "delete",
+    "list",
+    "create",
+    "update",
+    "patch",
+    "watch",
+    "proxy",
+    "deletecollection",
+    "use",
+    "bind",
+    "escalate",
+    "impersonate",
+];
 
 pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
     common::generate(ctx, args, "create role", FLAGS, &[], |ctx, req| {

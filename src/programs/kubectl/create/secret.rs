@@ -24,7 +24,9 @@ const SUBS: &[Sub] = &[
 pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
     let mut defs = common::with_output_flags(&[]);
     defs.extend_from_slice(crate::programs::kubectl::GLOBAL_FLAGS);
-    dispatch(ctx, args, &defs, SUBS, |ctx, args| super::group_without_subcommand(ctx, "create secret", &["docker-registry", "generic", "tls"], args))
+    dispatch(ctx, args, &defs, SUBS, |ctx, args| {
+        super::group_without_subcommand(ctx, "create secret", &["docker-registry", "generic", "tls"], args)
+    })
 }
 
 /// Standard base64, as Go's JSON encodes `[]byte`.

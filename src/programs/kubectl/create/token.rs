@@ -59,7 +59,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
     let audiences = parsed.all("audience");
     let audiences = if audiences.is_empty() { vec!["https://kubernetes.default.svc.cluster.local".to_string()] } else { audiences };
     let rng = &mut ctx.world.rng;
-    let kid: String = (0..43).map(|_| char::from(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[rng.below(64) as usize])).collect();
+    let kid: String =
+        (0..43).map(|_| char::from(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[rng.below(64) as usize])).collect();
     let jti = rng.uuid();
     let header = json!({"alg": "RS256", "kid": kid});
     let claims = json!({

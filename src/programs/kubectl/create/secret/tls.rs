@@ -17,7 +17,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
         let mut data = Data::new();
         for (name, path) in [("tls.crt", &cert), ("tls.key", &key)] {
             let abs = ctx.resolve(path);
-            let content = ctx.fs().read(&abs).map(<[u8]>::to_vec).map_err(|_| Failure::plain(format!("open {path}: no such file or directory")))?;
+            let content =
+                ctx.fs().read(&abs).map(<[u8]>::to_vec).map_err(|_| Failure::plain(format!("open {path}: no such file or directory")))?;
             data.insert(name.to_string(), content);
         }
         check_pair(&data)?;
