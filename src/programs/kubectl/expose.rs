@@ -68,8 +68,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
             };
             match common::create_one(ctx, &conn, &common, service) {
                 Ok(v) => v,
-                Err(msg) => {
-                    ctx.out.err(msg);
+                Err(e) => {
+                    ctx.out.err(e.text());
                     status = 1;
                     continue;
                 }

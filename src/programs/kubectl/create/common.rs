@@ -193,6 +193,58 @@ pub fn print_object(ctx: &mut Ctx<'_>, obj: &Value, common: &Common, verb: &str)
 /// server dry run persists nothing) and print the server's answer. `what` names the object in
 /// kubectl's wrapped error (`failed to create deployment: …`), if the command wraps it.
 pub fn finish(ctx: &mut Ctx<'_>, parsed: &Parsed, common: &Common, objects: Vec<Value>) -> i32 {
+    finish_wrapped(ctx, parsed, common, objects, None)
+}
+
+/// How each `create` generator wraps an API error (`failed to create deployment: …`); the
+/// ones without a wrapper print the server's error as is.
+fn create_error_prefix(command_path: &str) -> Option<String> {
+    let what = command_path.strip_prefix("create ")?;
+    Some(match what {
+        "deployment" | "configmap" | "cronjob" | "ingress" | "job" | "priorityclass" | "quota" | "rolebinding" | "clusterrolebinding"
+        | "serviceaccount" => format!("failed to create {what}: "),
+        "poddisruptionbudget" => "failed to create poddisruptionbudgets: ".into(),
+        "secret generic" | "secret tls" | "secret docker-registry" => "failed to create secret ".into(),
+        "service clusterip" => "failed to create ClusterIP service: ".into(),
+        "service nodeport" => "failed to create NodePort service: ".into(),
+        "service loadbalancer" => "failed to create LoadBalancer service: ".into(),
+        "service externalname" => "failed to create ExternalName service: ".into(),
+        _ => return None,
+    })
+}
+
+/// `--save-config`: the object as JSON (before the annotation exists) in the
+/// last-applied-configuration annotation.
+pub fn save_config(obj: &mut Value) {
+    let text = format!("{}\n", printers::json::compact(obj, KeyOrder::AsBuilt));
+    set_annotation(obj, "kubectl.kubernetes.io/last-applied-configuration", &text);
+}
+
+/// Adds an annotation, creating `metadata.annotations` in its Go field position (after
+/// `labels`, before `ownerReferences`).
+pub fn set_annotation(obj: &mut Value, key: &str, value: &str) {
+    let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) else { return };
+    if let Some(a) = meta.get_mut("annotations").and_then(Value::as_object_mut) {
+        a.insert(key.into(), json!(value));
+        return;
+    }
+    let mut rebuilt = Map::new();
+    let mut inserted = false;
+    for (k, v) in std::mem::take(meta) {
+        if !inserted && matches!(k.as_str(), "ownerReferences" | "finalizers" | "managedFields") {
+            rebuilt.insert("annotations".into(), json!({key: value}));
+            inserted = true;
+        }
+        rebuilt.insert(k, v);
+    }
+    if !inserted {
+        rebuilt.insert("annotations".into(), json!({key: value}));
+    }
+    *meta = rebuilt;
+}
+
+/// [`finish`] with the command's error wrapper.
+pub fn finish_wrapped(ctx: &mut Ctx<'_>, parsed: &Parsed, common: &Common, objects: Vec<Value>, wrap: Option<String>) -> i32 {
     let mut created = Vec::new();
     if common.dry_run == DryRun::Client {
         created = objects;
@@ -204,7 +256,15 @@ pub fn finish(ctx: &mut Ctx<'_>, parsed: &Parsed, common: &Common, objects: Vec<
         for obj in objects {
             match create_one(ctx, &conn, common, obj) {
                 Ok(v) => created.push(v),
-                Err(msg) => {
+                Err(CreateError::Status(status)) => {
+                    let text = match &wrap {
+                        Some(prefix) => format!("error: {prefix}{}\n", status.message),
+                        None => errors::from_server(&status),
+                    };
+                    ctx.out.err(text);
+                    return 1;
+                }
+                Err(CreateError::Other(msg)) => {
                     ctx.out.err(msg);
                     return 1;
                 }
@@ -224,19 +284,38 @@ pub fn finish(ctx: &mut Ctx<'_>, parsed: &Parsed, common: &Common, objects: Vec<
     0
 }
 
-/// Sends one object to the API server. The error is the whole text kubectl prints.
-pub fn create_one(ctx: &mut Ctx<'_>, conn: &client::Connection, common: &Common, obj: Value) -> Result<Value, String> {
+/// Why an object could not be created.
+#[derive(Debug, Clone)]
+pub enum CreateError {
+    /// The API server refused it.
+    Status(crate::cluster::Status),
+    /// kubectl could not even send it; the whole text kubectl prints.
+    Other(String),
+}
+
+impl CreateError {
+    /// The text kubectl prints when it does not wrap the error.
+    pub fn text(&self) -> String {
+        match self {
+            CreateError::Status(s) => errors::from_server(s),
+            CreateError::Other(t) => t.clone(),
+        }
+    }
+}
+
+/// Sends one object to the API server.
+pub fn create_one(ctx: &mut Ctx<'_>, conn: &client::Connection, common: &Common, obj: Value) -> Result<Value, CreateError> {
     let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or_default().to_string();
     let kind = obj.get("kind").and_then(Value::as_str).unwrap_or_default().to_string();
     let Some(res) = Registry::builtin().by_kind(&api_version, &kind).cloned() else {
-        return Err(format!("error: resource mapping not found for kind \"{kind}\" in version \"{api_version}\"\n"));
+        return Err(CreateError::Other(format!("error: resource mapping not found for kind \"{kind}\" in version \"{api_version}\"\n")));
     };
     let namespace = obj.pointer("/metadata/namespace").and_then(Value::as_str).map_or_else(|| conn.namespace.clone(), str::to_string);
     let Some(mut api) = conn.api(ctx.world) else {
-        return Err("The connection to the server localhost:8080 was refused - did you specify the right host or port?\n".into());
+        return Err(CreateError::Other("The connection to the server localhost:8080 was refused - did you specify the right host or port?\n".into()));
     };
     let opts = WriteOptions { dry_run: common.dry_run == DryRun::Server, field_manager: None, ..WriteOptions::default() };
-    api.create(&conn.user, &res, Some(&namespace), obj, &opts).map_err(|status| errors::from_server(&status))
+    api.create(&conn.user, &res, Some(&namespace), obj, &opts).map_err(CreateError::Status)
 }
 
 /// Splits `a=b,c=d` label/selector lists (kubectl's `ParseLabels`-style `key=value` pairs).
@@ -311,11 +390,14 @@ pub fn generate(
             if is_namespaced(obj) {
                 set_namespace(obj, common.object_namespace());
             }
+            if parsed.bool("save-config") {
+                save_config(obj);
+            }
         }
         Ok((common, objects))
     });
     match result {
-        Ok((common, objects)) => finish(ctx, &parsed, &common, objects),
+        Ok((common, objects)) => finish_wrapped(ctx, &parsed, &common, objects, create_error_prefix(command_path)),
         Err(f) => f.print(ctx),
     }
 }

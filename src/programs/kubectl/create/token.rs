@@ -9,7 +9,7 @@ use super::common::{Failure, one_name};
 use crate::cluster::Registry;
 use crate::programs::Ctx;
 use crate::programs::kubectl::flags::{FlagDef, FlagKind, parse_duration};
-use crate::programs::kubectl::{client, errors, parse_flags};
+use crate::programs::kubectl::{client, parse_flags};
 
 pub const FLAGS: &[FlagDef] = &[
     FlagDef::new("allow-missing-template-keys", None, FlagKind::Bool),
@@ -34,7 +34,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
     };
     let seconds = parsed.get("duration").and_then(parse_duration).unwrap_or(0.0);
     if seconds < 0.0 {
-        return Failure::plain("--duration must be positive").print(ctx);
+        return Failure::plain("--duration must be greater than or equal to 0").print(ctx);
     }
     let conn = match client::connect(ctx, &parsed) {
         Ok(c) => c,
@@ -50,7 +50,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
     let sa = match api.get(&conn.user, &res, Some(&conn.namespace), &name) {
         Ok(sa) => sa,
         Err(status) => {
-            ctx.out.err(errors::from_server(&status));
+            ctx.out.err(format!("error: failed to create token: {}\n", status.message));
             return 1;
         }
     };
