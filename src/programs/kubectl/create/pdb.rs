@@ -47,14 +47,15 @@ pub fn int_or_string(s: &str) -> Value {
     s.parse::<i32>().map_or_else(|_| json!(s), |n| json!(n))
 }
 
-/// `metav1.ParseToLabelSelector` for the forms a command line carries: `k=v`, `k==v`, `k!=v`,
+/// `metav1.ParseToLabelSelector` for the forms a command line carries: `k=v`, `k==v`,
 /// `k`, `!k`, comma-separated.
 pub fn label_selector(text: &str) -> Result<Value, String> {
     let mut labels = Vec::new();
     let mut exprs = Vec::new();
     for term in text.split(',').map(str::trim) {
-        if let Some((k, v)) = term.split_once("!=") {
-            exprs.push(json!({"key": k, "operator": "NotIn", "values": [v]}));
+        if term.contains("!=") {
+            // A LabelSelector has no inequality operator.
+            return Err("\"!=\" is not a valid label selector operator".into());
         } else if let Some((k, v)) = term.split_once("==").or_else(|| term.split_once('=')) {
             labels.push((k.to_string(), v.to_string()));
         } else if let Some(k) = term.strip_prefix('!') {

@@ -77,7 +77,10 @@ fn read(ctx: &mut Ctx<'_>, shown: &str, abs: &str) -> Result<Vec<u8>, Failure> {
 fn from_env_file(ctx: &mut Ctx<'_>, path: &str, target: Target, name: &str, data: &mut Data) -> Result<(), Failure> {
     let abs = ctx.resolve(path);
     if ctx.fs().is_dir(&abs) {
-        return Err(Failure::plain("env config file cannot be a directory"));
+        return Err(Failure::plain(match target {
+            Target::ConfigMap => "env config file cannot be a directory",
+            Target::Secret => "env secret file cannot be a directory",
+        }));
     }
     let content = read(ctx, path, &abs)?;
     let Ok(text) = String::from_utf8(content) else {
