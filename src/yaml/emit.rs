@@ -78,10 +78,8 @@ impl Emitter {
         let mut keys: Vec<&String> = m.keys().collect();
         keys.sort_by(|a, b| natural_cmp(a, b));
         for (i, key) in keys.into_iter().enumerate() {
-            if i > 0 || self.column > indent {
-                if self.column > 0 {
-                    self.newline();
-                }
+            if i > 0 && self.column > 0 {
+                self.newline();
             }
             self.pad(indent);
             let value = &m[key];
@@ -675,7 +673,7 @@ fn is_timestamp(s: &str) -> bool {
 
 fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,

@@ -288,7 +288,7 @@ pub fn finish_wrapped(ctx: &mut Ctx<'_>, parsed: &Parsed, common: &Common, objec
 #[derive(Debug, Clone)]
 pub enum CreateError {
     /// The API server refused it.
-    Status(crate::cluster::Status),
+    Status(Box<crate::cluster::Status>),
     /// kubectl could not even send it; the whole text kubectl prints.
     Other(String),
 }
@@ -315,7 +315,7 @@ pub fn create_one(ctx: &mut Ctx<'_>, conn: &client::Connection, common: &Common,
         return Err(CreateError::Other("The connection to the server localhost:8080 was refused - did you specify the right host or port?\n".into()));
     };
     let opts = WriteOptions { dry_run: common.dry_run == DryRun::Server, field_manager: None, ..WriteOptions::default() };
-    api.create(&conn.user, &res, Some(&namespace), obj, &opts).map_err(CreateError::Status)
+    api.create(&conn.user, &res, Some(&namespace), obj, &opts).map_err(|s| CreateError::Status(Box::new(s)))
 }
 
 /// Splits `a=b,c=d` label/selector lists (kubectl's `ParseLabels`-style `key=value` pairs).
