@@ -23,7 +23,7 @@ pub mod sources;
 pub mod token;
 
 use super::flags::{FlagDef, FlagKind};
-use super::{GLOBAL_FLAGS, errors};
+use super::GLOBAL_FLAGS;
 use crate::programs::Ctx;
 
 /// One subcommand of `create` (or of `create service` / `create secret`).
@@ -111,14 +111,15 @@ pub fn subcommand_position(args: &[String], defs: &[FlagDef]) -> Option<usize> {
 pub fn group_without_subcommand(ctx: &mut Ctx<'_>, path: &str, names: &[&str], args: &[String]) -> i32 {
     let words: Vec<&str> = args.iter().filter(|a| !a.starts_with('-')).map(String::as_str).collect();
     if words.is_empty() {
+        // Our own short help (kubectl's help text is its own).
         let mut s = format!("Usage: kubectl {path} <subcommand> NAME [options]\n\nSubcommands:\n");
         for n in names {
             s.push_str(&format!("  {n}\n"));
         }
-        ctx.out.out(s);
+        // cobra's DefaultSubCommandRun prints the help to stderr and fails.
+        ctx.out.err(s);
         return 1;
     }
-    let _ = errors::unknown_command;
     ctx.out.err(format!("error: unknown command \"{}\"\nSee 'kubectl {path} -h' for help and examples\n", words.join(" ")));
     1
 }
