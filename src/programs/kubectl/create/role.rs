@@ -39,10 +39,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
         if spec.verbs.is_empty() {
             return Err(Failure::plain("at least one verb must be specified"));
         }
+        spec.warn_verbs(ctx);
         if spec.resources.is_empty() {
             return Err(Failure::plain("at least one resource must be specified"));
         }
-        spec.warn_verbs(ctx);
         spec.validate_resources()?;
         Ok(vec![json!({
             "kind": "Role",
@@ -113,7 +113,8 @@ impl RuleSpec {
                 }
             }
             if resolved.is_none() && special_verb_any(&self.verbs).is_none() {
-                return Err(Failure::plain(format!("the server doesn't have a resource type \"{}\"", r.resource)));
+                // The REST mapper's NoResourceMatchError, naming the partial resource.
+                return Err(Failure::plain(format!("no matches for {}/, Resource={}", r.group, r.resource)));
             }
         }
         Ok(())
