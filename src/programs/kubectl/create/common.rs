@@ -312,7 +312,9 @@ pub fn create_one(ctx: &mut Ctx<'_>, conn: &client::Connection, common: &Common,
     };
     let namespace = obj.pointer("/metadata/namespace").and_then(Value::as_str).map_or_else(|| conn.namespace.clone(), str::to_string);
     let Some(mut api) = conn.api(ctx.world) else {
-        return Err(CreateError::Other("The connection to the server localhost:8080 was refused - did you specify the right host or port?\n".into()));
+        return Err(CreateError::Other(
+            "The connection to the server localhost:8080 was refused - did you specify the right host or port?\n".into(),
+        ));
     };
     let opts = WriteOptions { dry_run: common.dry_run == DryRun::Server, field_manager: None, ..WriteOptions::default() };
     api.create(&conn.user, &res, Some(&namespace), obj, &opts).map_err(|s| CreateError::Status(Box::new(s)))

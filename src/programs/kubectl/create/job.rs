@@ -55,18 +55,20 @@ pub fn container(name: &str, image: &str, command: &[String]) -> Value {
 
 fn read_cronjob(ctx: &mut Ctx<'_>, parsed: &crate::programs::kubectl::flags::Parsed, from: &str) -> Result<Value, Failure> {
     let (kind, name) = from.split_once('/').unwrap_or((from, ""));
-    let res = Registry::builtin().lookup(kind).cloned();
-    match res {
-        Some(r) if r.kind == "CronJob" => {
-            let conn = client::connect(ctx, parsed).map_err(|_| Failure(String::new()))?;
-            let Some(api) = conn.api(ctx.world) else {
-                return Err(Failure(String::new()));
-            };
-            api.get(&conn.user, &r, Some(&conn.namespace), name).map_err(|s| Failure(errors::from_server(&s)))
-        }
-        Some(r) => Err(Failure::plain(format!("unknown object type {}", r.kind))),
-        None => Err(Failure::plain(format!("the server doesn't have a resource type \"{kind}\""))),
+    let Some(res) = Registry::builtin().lookup(kind).cloned() else {
+        return Err(Failure::plain(format!("the server doesn't have a resource type \"{kind}\"")));
+    };
+    let conn = client::connect(ctx, parsed).map_err(|_| Failure(String::new()))?;
+    let Some(api) = conn.api(ctx.world) else {
+        return Err(Failure(String::new()));
+    };
+    // The builder reads the object first; only then is its type checked.
+    let obj = api.get(&conn.user, &res, Some(&conn.namespace), name).map_err(|s| Failure(errors::from_server(&s)))?;
+    if res.kind != "CronJob" {
+        // Go's `%T` of the typed object the builder returned.
+        return Err(Failure::plain(format!("unknown object type *{}.{}", res.version, res.kind)));
     }
+    Ok(obj)
 }
 
 /// A Job instantiated by hand from a CronJob, owned by it, as `kubectl create job --from` builds it.

@@ -17,8 +17,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
         let mut data = Data::new();
         for (name, path) in [("tls.crt", &cert), ("tls.key", &key)] {
             let abs = ctx.resolve(path);
-            let content =
-                ctx.fs().read(&abs).map(<[u8]>::to_vec).map_err(|_| Failure::plain(format!("Cannot read file {path}, open {path}: no such file or directory")))?;
+            let content = ctx
+                .fs()
+                .read(&abs)
+                .map(<[u8]>::to_vec)
+                .map_err(|_| Failure::plain(format!("Cannot read file {path}, open {path}: no such file or directory")))?;
             data.insert(name.to_string(), content);
         }
         check_pair(&data)?;
@@ -127,7 +130,10 @@ mod tests {
         assert!(pair(CA_CERT, CA_KEY).is_ok());
         assert!(pair(ADMIN_CERT, ADMIN_KEY).is_ok());
         assert_eq!(pair(CA_CERT, ADMIN_KEY), Err(Failure::plain("tls: private key does not match public key")));
-        assert_eq!(pair(CA_CERT, CA_CERT), Err(Failure::plain("tls: found a certificate rather than a key in the PEM for the private key")));
+        assert_eq!(
+            pair(CA_CERT, CA_CERT),
+            Err(Failure::plain("tls: found a certificate rather than a key in the PEM for the private key"))
+        );
         assert_eq!(
             pair(CA_KEY, CA_CERT),
             Err(Failure::plain(
