@@ -15,8 +15,8 @@ pub const FLAGS: &[FlagDef] = &[
     FlagDef::new("rule", None, FlagKind::StringArray),
 ];
 
-/// The shape every `--rule` must have.
-const RULE: &str = r"^(?P<host>[\w\*\-\.]*)(?P<path>/[^=]*)=(?P<svcname>[\w\-]+):(?P<svcport>[\w\-]+)(,tls=?(?P<secret>[\w\-]+)?)?$";
+/// The shape every `--rule` must have (a prefix match: kubectl's pattern is not anchored at the end).
+const RULE: &str = r"^(?P<host>[0-9A-Za-z_\*\-\.]*)(?P<path>/.*)=(?P<svcname>[0-9A-Za-z_\-]+):(?P<svcport>[0-9A-Za-z_\-]+)(,(?P<istls>tls)=?(?P<secretname>[0-9A-Za-z_\-]+)?)?";
 
 pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
     common::generate(ctx, args, "create ingress", FLAGS, &[], |_, req| {

@@ -23,6 +23,17 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
         if !min.is_empty() && !max.is_empty() {
             return Err(Failure::plain("min-available and max-unavailable cannot be both specified"));
         }
+        // Only counts and percentages (`10`, `30%`), checked after the other rules.
+        let count_or_percent = |v: &str| {
+            let digits = v.strip_suffix('%').unwrap_or(v);
+            !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
+        };
+        if !min.is_empty() && !count_or_percent(&min) {
+            return Err(Failure::plain("invalid format specified for min-available"));
+        }
+        if !max.is_empty() && !count_or_percent(&max) {
+            return Err(Failure::plain("invalid format specified for max-unavailable"));
+        }
         let selector = label_selector(&selector).map_err(Failure::plain)?;
         let mut spec = Map::new();
         if !min.is_empty() {
