@@ -836,6 +836,30 @@ mod tests {
     }
 
     #[test]
+    fn tricky3_probe_matches_kubectl() {
+        // Long and multi-line keys, folding corner cases, block scalar hints, YAML 1.1 look-alikes.
+        // (The probe's NEL, U+2028 and BOM values are left out: kubectl's YAML re-parse of its
+        // own JSON changes them before the emitter sees them.)
+        let mut value: Value = serde_json::from_str(include_str!("../../tests/golden/yaml/tricky3.input")).expect("JSON");
+        value["metadata"]["namespace"] = Value::String("default".into());
+        let expected: String = include_str!("../../tests/golden/yaml/tricky3.yaml")
+            .lines()
+            .filter(|l| !l.starts_with("  a1:") && !l.starts_with("  a2:") && !l.starts_with("  b2:"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        if let Some(data) = value.get_mut("data").and_then(Value::as_object_mut) {
+            for k in ["a1", "a2", "b2"] {
+                data.remove(k);
+            }
+        }
+        let actual = to_string(&value);
+        for (a, e) in actual.lines().zip(expected.lines()) {
+            assert_eq!(a, e);
+        }
+        assert_eq!(actual, expected);
+    }
+
+    #[test]
     fn tricky2_probe_matches_kubectl() {
         // The input's last-applied annotation is rewritten by `kubectl create` itself; the
         // fixture's value is what the emitter must print, so take it from there.
@@ -850,6 +874,14 @@ mod tests {
         value["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"] = Value::String(applied);
         value["metadata"]["namespace"] = Value::String("default".into());
         assert_eq!(to_string(&value), expected);
+    }
+
+    #[test]
+    fn line_separator_is_single_quoted_as_a_break() {
+        // kubectl v1.35.2 prints data {"a1": "x\u2028y"} as `  a1: 'x` U+2028 `    y'` (captured):
+        // the separator ends the line and the rest is indented like a continuation.
+        let v: Value = serde_json::from_str(r#"{"data":{"a1":"x\u2028y"}}"#).expect("JSON");
+        assert_eq!(to_string(&v), "data:\n  a1: 'x\u{2028}    y'\n");
     }
 
     #[test]
