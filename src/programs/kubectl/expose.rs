@@ -67,7 +67,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
                 Err(code) => return code,
             };
             match common::create_one(ctx, &conn, &common, service) {
-                Ok(v) => v,
+                Ok(v) => common::as_kubectl_prints(v, parsed.bool("show-managed-fields")),
                 Err(e) => {
                     ctx.out.err(e.text());
                     status = 1;

@@ -255,7 +255,7 @@ pub fn finish_wrapped(ctx: &mut Ctx<'_>, parsed: &Parsed, common: &Common, objec
         };
         for obj in objects {
             match create_one(ctx, &conn, common, obj) {
-                Ok(v) => created.push(v),
+                Ok(v) => created.push(as_kubectl_prints(v, parsed.bool("show-managed-fields"))),
                 Err(CreateError::Status(status)) => {
                     let text = match &wrap {
                         Some(prefix) => format!("error: {prefix}{}\n", status.message),
@@ -301,6 +301,41 @@ impl CreateError {
             CreateError::Other(t) => t.clone(),
         }
     }
+}
+
+/// A server answer as kubectl prints it after decoding it into its Go type: ObjectMeta fields
+/// in struct order, and `managedFields` dropped unless `--show-managed-fields`.
+pub fn as_kubectl_prints(mut obj: Value, show_managed_fields: bool) -> Value {
+    const META_ORDER: &[&str] = &[
+        "name",
+        "generateName",
+        "namespace",
+        "selfLink",
+        "uid",
+        "resourceVersion",
+        "generation",
+        "creationTimestamp",
+        "deletionTimestamp",
+        "deletionGracePeriodSeconds",
+        "labels",
+        "annotations",
+        "ownerReferences",
+        "finalizers",
+        "managedFields",
+    ];
+    if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+        if !show_managed_fields {
+            meta.remove("managedFields");
+        }
+        let mut old = std::mem::take(meta);
+        for key in META_ORDER {
+            if let Some(v) = old.remove(*key) {
+                meta.insert((*key).to_string(), v);
+            }
+        }
+        meta.extend(old);
+    }
+    obj
 }
 
 /// Sends one object to the API server.
@@ -351,6 +386,14 @@ mod tests {
         set_namespace(&mut obj, Some("dev"));
         let keys: Vec<&String> = obj["metadata"].as_object().map(|m| m.keys().collect()).unwrap_or_default();
         assert_eq!(keys, ["name", "namespace", "labels"]);
+    }
+
+    #[test]
+    fn server_answers_print_in_object_meta_order() {
+        let obj = json!({"metadata": {"name": "x", "labels": {}, "managedFields": [], "uid": "u", "creationTimestamp": "t", "namespace": "d"}});
+        let printed = as_kubectl_prints(obj, false);
+        let keys: Vec<&String> = printed["metadata"].as_object().map(|m| m.keys().collect()).unwrap_or_default();
+        assert_eq!(keys, ["name", "namespace", "uid", "creationTimestamp", "labels"]);
     }
 
     #[test]
