@@ -114,8 +114,9 @@ fn is_env_var_name(key: &str) -> bool {
     !key.is_empty() && key.chars().all(ok) && !key.starts_with(|c: char| c.is_ascii_digit())
 }
 
-/// `IsConfigMapKey`: the reasons a key is refused, joined as kubectl joins them.
-fn config_key_errors(key: &str) -> Option<String> {
+/// `IsConfigMapKey`: the reasons a key is refused, joined with `sep` (configmaps join them
+/// with `,`, secrets with `;`).
+fn config_key_errors(key: &str, sep: &str) -> Option<String> {
     let mut errs = Vec::new();
     if key.len() > 253 {
         errs.push("must be no more than 253 characters".to_string());
@@ -130,19 +131,22 @@ fn config_key_errors(key: &str) -> Option<String> {
     } else if key.starts_with("..") {
         errs.push("must not start with '..'".to_string());
     }
-    if errs.is_empty() { None } else { Some(errs.join(";")) }
+    if errs.is_empty() { None } else { Some(errs.join(sep)) }
 }
 
 fn add(data: &mut Data, key: &str, value: Vec<u8>, target: Target, name: &str) -> Result<(), Failure> {
-    if let Some(reason) = config_key_errors(key) {
+    let sep = if target == Target::ConfigMap { "," } else { ";" };
+    if let Some(reason) = config_key_errors(key, sep) {
         return Err(Failure::plain(match target {
             Target::ConfigMap => format!("{key:?} is not a valid key name for a ConfigMap: {reason}"),
             Target::Secret => format!("{key:?} is not valid key name for a Secret {reason}"),
         }));
     }
-    if data.contains_key(key) {
+    if let Some(existing) = data.get(key) {
+        // A configmap keeps non-UTF-8 values apart, in binaryData.
+        let field = if std::str::from_utf8(existing).is_ok() { "Data" } else { "BinaryData" };
         return Err(Failure::plain(match target {
-            Target::ConfigMap => format!("cannot add key {key:?}, another key by that name already exists in Data for ConfigMap {name:?}"),
+            Target::ConfigMap => format!("cannot add key {key:?}, another key by that name already exists in {field} for ConfigMap {name:?}"),
             Target::Secret => format!("cannot add key {key}, another key by that name already exists"),
         }));
     }
