@@ -27,14 +27,22 @@ pub fn collect(ctx: &mut Ctx<'_>, parsed: &Parsed, target: Target, name: &str) -
         return Err(Failure::plain("from-env-file cannot be combined with from-file or from-literal"));
     }
     let mut data = Data::new();
-    for source in &files {
-        from_file(ctx, source, target, name, &mut data)?;
+    // A configmap reads its files before its literals, a secret the other way round.
+    if target == Target::ConfigMap {
+        for source in &files {
+            from_file(ctx, source, target, name, &mut data)?;
+        }
     }
     for source in &literals {
         let Some((k, v)) = source.split_once('=').filter(|(k, _)| !k.is_empty()) else {
             return Err(Failure::plain(format!("invalid literal source {source}, expected key=value")));
         };
         add(&mut data, k, v.as_bytes().to_vec(), target, name)?;
+    }
+    if target == Target::Secret {
+        for source in &files {
+            from_file(ctx, source, target, name, &mut data)?;
+        }
     }
     for path in &env_files {
         from_env_file(ctx, path, target, name, &mut data)?;
