@@ -257,3 +257,65 @@ fn selector_of(kind: &str, obj: &Value) -> Result<Vec<(String, String)>, Failure
     }
     Ok(pairs)
 }
+
+#[cfg(test)]
+mod tests {
+    //! Client-side `expose -f`, compared with kubectl v1.35.2 on the same objects
+    //! (`tests/golden/expose/caseNN.*`: `kubectl expose -f FILE ARGS --dry-run=client`).
+
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::programs::{Output, Stream};
+
+    fn expose_dry_run(obj: &Value, args: &[String]) -> (String, String, i32) {
+        let mut world = crate::world::scenario::default_world();
+        let env = BTreeMap::new();
+        let mut out = Output::default();
+        let host = world.hosts.keys().next().cloned().unwrap_or_default();
+        let mut ctx =
+            Ctx { world: &mut world, host, cwd: "/root".into(), env: &env, stdin: &[], out: &mut out, subshell: crate::shell::subshell };
+        let mut defs: Vec<FlagDef> = FLAGS.to_vec();
+        defs.extend(OUTPUT_FLAGS.iter().copied());
+        defs.extend_from_slice(crate::programs::kubectl::GLOBAL_FLAGS);
+        let mut all = args.to_vec();
+        all.push("--dry-run=client".into());
+        let parsed = crate::programs::kubectl::flags::parse(&defs, &all).expect("flags");
+        let code = match common::resolve(&mut ctx, &parsed, PATH).and_then(|c| service_for(&parsed, obj).map(|s| (c, s))) {
+            Ok((c, mut s)) => {
+                common::set_namespace(&mut s, c.object_namespace());
+                match common::print_object(&mut ctx, &s, &c, "exposed") {
+                    Ok(()) => 0,
+                    Err(f) => f.print(&mut ctx),
+                }
+            }
+            Err(f) => f.print(&mut ctx),
+        };
+        (
+            String::from_utf8_lossy(&out.bytes(Stream::Stdout)).into_owned(),
+            String::from_utf8_lossy(&out.bytes(Stream::Stderr)).into_owned(),
+            code,
+        )
+    }
+
+    #[test]
+    fn expose_matches_kubectl() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/expose");
+        let mut n = 0;
+        for i in 1..100 {
+            let base = dir.join(format!("case{i:02}"));
+            let Ok(spec) = std::fs::read_to_string(base.with_extension("args")) else { break };
+            let (file, args) = spec.trim_end().split_once('|').expect("file|args");
+            let obj: Value =
+                serde_json::from_str(&std::fs::read_to_string(dir.join(format!("{file}.input"))).expect("input")).expect("JSON");
+            let args: Vec<String> = args.split_whitespace().map(str::to_string).collect();
+            let (stdout, stderr, code) = expose_dry_run(&obj, &args);
+            let read = |ext: &str| std::fs::read_to_string(base.with_extension(ext)).expect("fixture");
+            assert_eq!(stdout, read("out"), "stdout of case{i:02} ({spec})");
+            assert_eq!(stderr, read("err"), "stderr of case{i:02} ({spec})");
+            assert_eq!(code.to_string(), read("exit").trim(), "exit of case{i:02} ({spec})");
+            n += 1;
+        }
+        assert!(n >= 20, "only {n} expose cases found");
+    }
+}
