@@ -99,7 +99,7 @@ pub fn create_all(ctx: &mut Ctx<'_>, parsed: &Parsed, common: &common::Common, o
                     ctx.out.out("---\n");
                 }
                 printed += 1;
-                print(ctx, &created, &common);
+                print(ctx, &created, common);
             }
             Err(mut status) => {
                 status.message = format!("error when creating \"{}\": {}", sourced.source, status.message);
