@@ -33,8 +33,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
         Err(f) => return f.print(ctx),
     };
     let seconds = parsed.get("duration").and_then(parse_duration).unwrap_or(0.0);
-    if seconds < 0.0 {
-        return Failure::plain("--duration must be greater than or equal to 0").print(ctx);
+    if let Err(f) = validate(&parsed, seconds) {
+        return f.print(ctx);
     }
     let conn = match client::connect(ctx, &parsed) {
         Ok(c) => c,
@@ -78,4 +78,36 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
     let token = format!("{}.{}.{}", enc.encode(header.to_string()), enc.encode(claims.to_string()), enc.encode(signature));
     ctx.out.out(format!("{token}\n"));
     0
+}
+
+/// `TokenOptions.Validate`, in kubectl's order.
+fn validate(p: &crate::programs::kubectl::flags::Parsed, seconds: f64) -> Result<(), Failure> {
+    if seconds < 0.0 {
+        return Err(Failure::plain("--duration must be greater than or equal to 0"));
+    }
+    if seconds.fract() != 0.0 {
+        return Err(Failure::plain("--duration cannot be expressed in units less than seconds"));
+    }
+    if p.all("audience").iter().any(String::is_empty) {
+        return Err(Failure::plain("--audience must not be an empty string"));
+    }
+    let kind = p.string("bound-object-kind", "");
+    let name = p.string("bound-object-name", "");
+    let uid = p.string("bound-object-uid", "");
+    if kind.is_empty() {
+        if !name.is_empty() {
+            return Err(Failure::plain("--bound-object-name can only be set if --bound-object-kind is provided"));
+        }
+        if !uid.is_empty() {
+            return Err(Failure::plain("--bound-object-uid can only be set if --bound-object-kind is provided"));
+        }
+    } else {
+        if !matches!(kind.as_str(), "Pod" | "Secret" | "Node") {
+            return Err(Failure::plain("supported --bound-object-kind values are Node, Pod, Secret"));
+        }
+        if name.is_empty() {
+            return Err(Failure::plain("--bound-object-name is required if --bound-object-kind is provided"));
+        }
+    }
+    Ok(())
 }
