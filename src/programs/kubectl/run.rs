@@ -50,13 +50,12 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
         Err(code) => return code,
     };
     match plan(ctx, &parsed) {
-        Ok((common, objects)) => common::finish(ctx, &parsed, &common, objects),
+        Ok((common, objects)) => create_and_print(ctx, &parsed, &common, objects),
         Err(f) => f.print(ctx),
     }
 }
 
-/// Checks the command line and builds the objects (the Service first, as kubectl creates it
-/// first).
+/// Checks the command line and builds the objects: the Pod, then (with `--expose`) its Service.
 fn plan(ctx: &mut Ctx<'_>, p: &Parsed) -> Result<(common::Common, Vec<Value>), Failure> {
     common::require_flags(p, &["image"])?;
     if p.args.is_empty() || p.args_len_at_dash == Some(0) {
@@ -133,16 +132,67 @@ fn plan(ctx: &mut Ctx<'_>, p: &Parsed) -> Result<(common::Common, Vec<Value>), F
         Some(text) => apply_overrides(pod, text, p.get("override-type").unwrap_or("merge"))?,
         None => pod,
     };
-    let mut objects = Vec::new();
+    let mut objects = vec![pod];
     if p.bool("expose") {
         let explicit_labels = p.get("labels").is_some_and(|l| !l.is_empty());
         objects.push(service_for(&name, &labels, explicit_labels, port_number.unwrap_or(0)));
     }
-    objects.push(pod);
     for obj in &mut objects {
         common::set_namespace(obj, common.object_namespace());
     }
     Ok((common, objects))
+}
+
+/// kubectl's order: create the Pod (a failure ends the command), then create and print the
+/// Service, then print the Pod; a failed Service is reported after the Pod.
+fn create_and_print(ctx: &mut Ctx<'_>, p: &Parsed, common: &common::Common, objects: Vec<Value>) -> i32 {
+    let mut objects = objects.into_iter();
+    let Some(pod) = objects.next() else { return 1 };
+    let service = objects.next();
+    let conn = if common.dry_run == DryRun::Client {
+        None
+    } else {
+        match super::client::connect(ctx, p) {
+            Ok(c) => Some(c),
+            Err(code) => return code,
+        }
+    };
+    let send = |ctx: &mut Ctx<'_>, obj: Value| match &conn {
+        None => Ok(obj),
+        Some(c) => common::create_one(ctx, c, common, obj).map(|v| common::as_kubectl_prints(v, p.bool("show-managed-fields"))),
+    };
+    let pod = match send(ctx, pod) {
+        Ok(v) => v,
+        Err(e) => {
+            ctx.out.err(e.text());
+            return 1;
+        }
+    };
+    let mut failure = None;
+    if let Some(service) = service {
+        match send(ctx, service) {
+            Ok(v) => {
+                if let Err(f) = common::print_object(ctx, &v, common, "created") {
+                    return f.print(ctx);
+                }
+                // kubectl separates the two YAML documents itself, and its printer adds one more.
+                if common.format == super::printers::OutputFormat::Yaml {
+                    ctx.out.out("---\n---\n");
+                }
+            }
+            Err(e) => failure = Some(e.text()),
+        }
+    }
+    if let Err(f) = common::print_object(ctx, &pod, common, "created") {
+        return f.print(ctx);
+    }
+    match failure {
+        Some(text) => {
+            ctx.out.err(text);
+            1
+        }
+        None => 0,
+    }
 }
 
 /// The options of the Pod `run` generates.

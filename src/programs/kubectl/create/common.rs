@@ -272,10 +272,9 @@ pub fn finish_wrapped(ctx: &mut Ctx<'_>, parsed: &Parsed, common: &Common, objec
         }
     }
     for (i, obj) in created.iter().enumerate() {
-        // Only `run --expose` makes two objects; kubectl prints them through two chained YAML
-        // printers, hence two separator lines.
+        // One YAML printer: a separator before every document but the first.
         if i > 0 && common.format == OutputFormat::Yaml {
-            ctx.out.out("---\n---\n");
+            ctx.out.out("---\n");
         }
         if let Err(f) = print_object(ctx, obj, common, "created") {
             return f.print(ctx);
@@ -390,7 +389,8 @@ mod tests {
 
     #[test]
     fn server_answers_print_in_object_meta_order() {
-        let obj = json!({"metadata": {"name": "x", "labels": {}, "managedFields": [], "uid": "u", "creationTimestamp": "t", "namespace": "d"}});
+        let obj =
+            json!({"metadata": {"name": "x", "labels": {}, "managedFields": [], "uid": "u", "creationTimestamp": "t", "namespace": "d"}});
         let printed = as_kubectl_prints(obj, false);
         let keys: Vec<&String> = printed["metadata"].as_object().map(|m| m.keys().collect()).unwrap_or_default();
         assert_eq!(keys, ["name", "namespace", "uid", "creationTimestamp", "labels"]);
