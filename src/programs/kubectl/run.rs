@@ -73,22 +73,26 @@ fn plan(ctx: &mut Ctx<'_>, p: &Parsed) -> Result<(common::Common, Vec<Value>), F
         return Err(Failure::usage(PATH, "-i/--stdin is required for containers with -t/--tty=true"));
     }
     let attach = if p.changed("attach") { p.bool("attach") } else { stdin };
-    if common.dry_run != DryRun::None && attach {
-        return Err(Failure::usage(
-            PATH,
-            "--dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)",
-        ));
-    }
     let port = p.string("port", "");
     if p.bool("expose") && port.is_empty() {
         return Err(Failure::usage(PATH, "--port must be set when exposing a service"));
     }
-    let restart = p.get("restart").unwrap_or("Always").to_string();
+    let restart = match p.get("restart") {
+        Some("") if stdin => "OnFailure".to_string(),
+        Some("") | None => "Always".to_string(),
+        Some(r) => r.to_string(),
+    };
     if !matches!(restart.as_str(), "Always" | "OnFailure" | "Never") {
         return Err(Failure::usage(PATH, format!("invalid restart policy: {restart}")));
     }
     if !attach && p.bool("rm") {
         return Err(Failure::usage(PATH, "--rm should only be used for attached containers"));
+    }
+    if common.dry_run != DryRun::None && attach {
+        return Err(Failure::usage(
+            PATH,
+            "--dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)",
+        ));
     }
     let pull = p.string("image-pull-policy", "");
     if !matches!(pull.as_str(), "" | "Always" | "IfNotPresent" | "Never") {
