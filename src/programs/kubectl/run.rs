@@ -64,6 +64,9 @@ fn plan(ctx: &mut Ctx<'_>, p: &Parsed) -> Result<(common::Common, Vec<Value>), F
     let common = common::resolve(ctx, p, PATH)?;
     let name = p.args[0].clone();
     let image = p.string("image", "");
+    if image.is_empty() {
+        return Err(Failure::plain("--image is required"));
+    }
     if !image_regex().is_match(&image) {
         return Err(Failure::plain(format!("Invalid image name \"{image}\": invalid reference format")));
     }
