@@ -164,6 +164,8 @@ impl Emitter {
 
     /// A string scalar; `indent` is where continuation lines and block scalar lines start.
     fn string_scalar(&mut self, s: &str, indent: usize, simple_key: bool) {
+        let folded = fold_nel(s);
+        let s = folded.as_ref();
         let a = analyze(s);
         let mut style = if !resolves_to_str(s) {
             Style::Double
@@ -345,6 +347,39 @@ impl Emitter {
         }
         self.open_ended = chomp == Some('+');
     }
+}
+
+/// kubectl's JSON → YAML round trip reads its own JSON as YAML, where a raw NEL (U+0085, which
+/// Go's JSON encoder leaves unescaped) is a line break inside a double-quoted scalar: it folds
+/// like one (a single break becomes a space, n breaks n-1 newlines, spaces around trimmed).
+fn fold_nel(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('\u{85}') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '\u{85}' {
+            while out.ends_with(' ') {
+                out.pop();
+            }
+            let mut breaks = 0;
+            while i < chars.len() && (chars[i] == '\u{85}' || chars[i] == ' ') {
+                breaks += usize::from(chars[i] == '\u{85}');
+                i += 1;
+            }
+            if breaks == 1 {
+                out.push(' ');
+            } else {
+                out.extend(std::iter::repeat_n('\n', breaks - 1));
+            }
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// What libyaml's `yaml_emitter_analyze_scalar` learns about a string.
@@ -882,6 +917,13 @@ mod tests {
         // the separator ends the line and the rest is indented like a continuation.
         let v: Value = serde_json::from_str(r#"{"data":{"a1":"x\u2028y"}}"#).expect("JSON");
         assert_eq!(to_string(&v), "data:\n  a1: 'x\u{2028}    y'\n");
+    }
+
+    #[test]
+    fn nel_folds_as_kubectl_reads_its_own_json() {
+        // Captured from kubectl v1.35.2: data {"a2": "x\u0085y"} prints as `a2: x y`.
+        let v: Value = serde_json::from_str(r#"{"a2":"x\u0085y"}"#).expect("JSON");
+        assert_eq!(to_string(&v), "a2: x y\n");
     }
 
     #[test]
