@@ -113,8 +113,14 @@ impl RuleSpec {
                 }
             }
             if resolved.is_none() && special_verb_any(&self.verbs).is_none() {
-                // The REST mapper's NoResourceMatchError, naming the partial resource.
-                return Err(Failure::plain(format!("no matches for {}/, Resource={}", r.group, r.resource)));
+                // kubectl's CheckErr renders the REST mapper's NoResourceMatchError without the
+                // `error: ` prefix (checked against the real kubectl with kubectl-stub).
+                let msg = if r.group.is_empty() {
+                    format!("the server doesn't have a resource type \"{}\"\n", r.resource)
+                } else {
+                    format!("the server doesn't have a resource type \"{}\" in group \"{}\"\n", r.resource, r.group)
+                };
+                return Err(Failure(msg));
             }
         }
         Ok(())
