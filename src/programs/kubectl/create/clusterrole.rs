@@ -63,7 +63,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
                 if !url.starts_with('/') {
                     return Err(Failure::plain("nonResourceURL should start with /"));
                 }
-                if url[..url.len() - 1].contains('*') {
+                if url.chars().rev().skip(1).any(|c| c == '*') {
                     return Err(Failure::plain("nonResourceURL only supports wildcard matches when '*' is at the end"));
                 }
             }
