@@ -21,9 +21,6 @@ pub fn to_string(value: &Value) -> String {
             e.newline();
         }
     }
-    if e.open_ended {
-        e.out.push_str("...\n");
-    }
     e.out
 }
 
@@ -36,9 +33,6 @@ struct Emitter {
     out: String,
     /// Characters (not bytes) written on the current line.
     column: usize,
-    /// The last block scalar kept its trailing newlines (`|+`): go-yaml then ends the stream
-    /// with `...` unless something else was written after it.
-    open_ended: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,14 +78,16 @@ impl Emitter {
             self.pad(indent);
             let value = &m[key];
             let simple = key.chars().count() <= MAX_SIMPLE_KEY && !key.chars().any(is_break);
-            self.open_ended = false;
             if simple {
                 self.string_scalar(key, indent + 2, true);
                 self.put(':');
             } else {
                 self.put_str("? ");
                 self.string_scalar(key, indent + 2, false);
-                self.newline();
+                // A block scalar key already ended its line.
+                if self.column > 0 {
+                    self.newline();
+                }
                 self.pad(indent);
                 self.put(':');
             }
@@ -109,7 +105,6 @@ impl Emitter {
                 self.newline();
             }
             self.pad(indent);
-            self.open_ended = false;
             self.put('-');
             self.value_after_indicator(item, indent, false);
         }
@@ -348,7 +343,6 @@ impl Emitter {
                 self.put(c);
             }
         }
-        self.open_ended = chomp == Some('+');
     }
 }
 
@@ -906,6 +900,29 @@ mod tests {
     }
 
     #[test]
+    fn emitted_strings_read_back_unchanged() {
+        // A deterministic sweep over strings made of the characters that steer quoting and
+        // folding; whatever style the emitter picks, a YAML parser must read the same string.
+        let alphabet: Vec<char> = " \n:#-'\"a1.ye\t|>{}[],&*!%@`?~é".chars().collect();
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..3000 {
+            let len = (next() % 120) as usize;
+            let text: String = (0..len).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect();
+            let doc = serde_json::json!({"key": {"nested": [text.clone()]}, text.clone(): 1});
+            let yaml = to_string(&doc);
+            let back: Value = serde_yaml::from_str(&yaml).unwrap_or_else(|e| panic!("{e} in {yaml:?}"));
+            assert_eq!(back["key"]["nested"][0], Value::String(text.clone()), "value {text:?} as {yaml:?}");
+            assert!(back.get(&text).is_some(), "key {text:?} as {yaml:?}");
+        }
+    }
+
+    #[test]
     fn leading_bom_escapes_everything() {
         // Captured from kubectl v1.35.2: data {"b2": "\ufeffbom"} prints as `b2: "\uFEFF\x62\x6F\x6D"`.
         let v: Value = serde_json::from_str(r#"{"b2":"\ufeffbom"}"#).expect("JSON");
@@ -926,9 +943,17 @@ mod tests {
     }
 
     #[test]
-    fn open_ended_keep_chomp_at_end() {
-        let v: Value = serde_json::from_str(r#"{"z":"a\n\n"}"#).expect("JSON");
-        assert_eq!(to_string(&v), "z: |+\n  a\n\n...\n");
+    fn keep_chomp_at_the_end_is_not_closed() {
+        // Captured from kubectl v1.35.2: a last value "a\n\n" ends the output with no `...`.
+        let v: Value = serde_json::from_str(r#"{"zz":"a\n\n"}"#).expect("JSON");
+        assert_eq!(to_string(&v), "zz: |+\n  a\n\n");
+    }
+
+    #[test]
+    fn block_scalar_keys() {
+        // Captured from kubectl v1.35.2 for {"zz": {"\n": 1, "a\n": 2, "\n\n": 3, "b": ["\n"]}}.
+        let v: Value = serde_json::from_str(r#"{"zz":{"\n":1,"a\n":2,"\n\n":3,"b":["\n"]}}"#).expect("JSON");
+        assert_eq!(to_string(&v), "zz:\n  ? |2+\n\n  : 1\n  ? |2+\n\n\n  : 3\n  ? |\n    a\n  : 2\n  b:\n  - |2+\n\n");
     }
 
     #[test]
