@@ -850,6 +850,9 @@ mod tests {
             meta.insert("namespace".into(), Value::String("default".into()));
         }
         let actual = to_string(&value);
+        if let Ok(path) = std::env::var("KUBETUTOR_YAML_ACTUAL") {
+            let _ = std::fs::write(path, &actual);
+        }
         if actual != expected {
             let diff: Vec<String> = actual
                 .lines()
@@ -872,6 +875,13 @@ mod tests {
         // Long and multi-line keys, folding corner cases, block scalar hints, YAML 1.1
         // look-alikes, a line separator, a raw NEL and a leading BOM.
         probe(include_str!("../../tests/golden/yaml/tricky3.input"), include_str!("../../tests/golden/yaml/tricky3.yaml"));
+    }
+
+    #[test]
+    fn random_strings_match_kubectl() {
+        // 600 random strings over quoting- and folding-relevant characters, as values, keys and
+        // sequence items, printed by kubectl v1.35.2 (`create -f fuzz.input --dry-run=client -o yaml`).
+        probe(include_str!("../../tests/golden/yaml/fuzz.input"), include_str!("../../tests/golden/yaml/fuzz.yaml"));
     }
 
     #[test]
