@@ -893,9 +893,10 @@ mod tests {
         // randomises map order before sorting), so only the absence of a panic and a complete
         // output can be checked.
         let value: Value = serde_json::from_str(include_str!("../../tests/golden/yaml/keysort.input")).expect("JSON");
-        let out = to_string(&value);
+        let out = to_string(&value["keys"]);
         let count = value["keys"].as_object().map_or(0, serde_json::Map::len);
-        assert_eq!(out.lines().filter(|l| l.starts_with("  ")).count(), count);
+        assert!(count > 300);
+        assert_eq!(out.lines().count(), count);
     }
 
     #[test]
