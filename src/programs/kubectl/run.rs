@@ -339,7 +339,53 @@ fn apply_overrides(obj: Value, text: &str, kind: &str) -> Result<Value, Failure>
             }
             let mut obj = obj;
             merge_patch(&mut obj, &patch);
+            retype_pod(&mut obj);
             Ok(obj)
+        }
+    }
+}
+
+/// kubectl decodes the patched JSON back into a Go Pod: every container gets its (never
+/// omitted) `resources` and the fields come back in struct order.
+fn retype_pod(pod: &mut Value) {
+    const CONTAINER_ORDER: &[&str] = &[
+        "name",
+        "image",
+        "command",
+        "args",
+        "workingDir",
+        "ports",
+        "envFrom",
+        "env",
+        "resources",
+        "resizePolicy",
+        "restartPolicy",
+        "volumeMounts",
+        "volumeDevices",
+        "livenessProbe",
+        "readinessProbe",
+        "startupProbe",
+        "lifecycle",
+        "terminationMessagePath",
+        "terminationMessagePolicy",
+        "imagePullPolicy",
+        "securityContext",
+        "stdin",
+        "stdinOnce",
+        "tty",
+    ];
+    for list in ["initContainers", "containers"] {
+        let Some(containers) = pod.pointer_mut(&format!("/spec/{list}")).and_then(Value::as_array_mut) else { continue };
+        for c in containers.iter_mut() {
+            let Some(fields) = c.as_object_mut() else { continue };
+            fields.entry("resources").or_insert_with(|| json!({}));
+            let mut old = std::mem::take(fields);
+            for key in CONTAINER_ORDER {
+                if let Some(v) = old.remove(*key) {
+                    fields.insert((*key).to_string(), v);
+                }
+            }
+            fields.extend(old);
         }
     }
 }
@@ -400,6 +446,37 @@ mod tests {
         for bad in ["A", "nginx:", "-x", ""] {
             assert!(!image_regex().is_match(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn overrides_come_back_as_a_typed_pod() {
+        // kubectl v1.35.2: run x --image=a --dry-run=client -o yaml
+        //   --overrides='{"apiVersion":"v1","spec":{"containers":[{"name":"x","image":"b","stdin":true}]}}'
+        let pod = PodSpec {
+            name: "x".into(),
+            image: "a".into(),
+            labels: vec![("run".into(), "x".into())],
+            annotations: vec![],
+            env: vec![],
+            args: vec![],
+            command: false,
+            port: None,
+            pull_policy: String::new(),
+            privileged: false,
+            stdin: false,
+            stdin_once: false,
+            tty: false,
+            restart: "Always".into(),
+        }
+        .build();
+        let patched = apply_overrides(pod, r#"{"apiVersion":"v1","spec":{"containers":[{"stdin":true,"image":"b","name":"x"}]}}"#, "merge")
+            .unwrap_or_else(|f| panic!("{f:?}"));
+        assert_eq!(
+            crate::yaml::to_string(&patched),
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    run: x\n  name: x\nspec:\n  containers:\n  - image: b\n    name: x\n    resources: {}\n    stdin: true\n  dnsPolicy: ClusterFirst\n  restartPolicy: Always\nstatus: {}\n"
+        );
+        let keys: Vec<&String> = patched["spec"]["containers"][0].as_object().map(|m| m.keys().collect()).unwrap_or_default();
+        assert_eq!(keys, ["name", "image", "resources", "stdin"]);
     }
 
     #[test]
