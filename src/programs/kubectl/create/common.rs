@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::cluster::{Registry, WriteOptions};
+use crate::cluster::{FieldValidation, Registry, WriteOptions};
 use crate::programs::Ctx;
 use crate::programs::kubectl::flags::{FlagDef, FlagKind, Parsed};
 use crate::programs::kubectl::printers::{self, KeyOrder, OutputFormat};
@@ -66,9 +66,22 @@ pub struct Common {
     /// object only then).
     pub namespace: String,
     pub namespace_explicit: bool,
+    /// `--field-manager`, defaulting to the command's own (`kubectl-create`, `kubectl-run` …).
+    pub field_manager: String,
+    /// `--validate` as the `fieldValidation` the request carries.
+    pub field_validation: FieldValidation,
 }
 
 impl Common {
+    /// What a create request carries: `dryRun=All`, `fieldManager`, `fieldValidation`.
+    pub fn write_options(&self) -> WriteOptions {
+        WriteOptions {
+            dry_run: self.dry_run == DryRun::Server,
+            field_validation: self.field_validation,
+            field_manager: Some(self.field_manager.clone()),
+        }
+    }
+
     /// The namespace to write into `metadata.namespace`, if any.
     pub fn object_namespace(&self) -> Option<&str> {
         self.namespace_explicit.then_some(self.namespace.as_str())
@@ -97,7 +110,19 @@ pub fn resolve(ctx: &mut Ctx<'_>, parsed: &Parsed, command_path: &str) -> Result
     let dry_run = dry_run(ctx, parsed)?;
     let format = object_format(parsed.get("output").unwrap_or(""))?;
     let (namespace, namespace_explicit) = client::client_namespace(ctx, parsed);
-    Ok(Common { command_path: command_path.to_string(), dry_run, format, namespace, namespace_explicit })
+    let verb = command_path.split(' ').next().unwrap_or(command_path);
+    let field_manager = parsed.get("field-manager").map_or_else(|| format!("kubectl-{verb}"), str::to_string);
+    let field_validation = match parsed.get("validate").unwrap_or("strict") {
+        "false" | "ignore" => FieldValidation::Ignore,
+        "warn" => FieldValidation::Warn,
+        "true" | "strict" => FieldValidation::Strict,
+        other => {
+            return Err(Failure::plain(format!(
+                "invalid - validate option \"{other}\"; must be one of: strict (or true), warn, ignore (or false)"
+            )));
+        }
+    };
+    Ok(Common { command_path: command_path.to_string(), dry_run, format, namespace, namespace_explicit, field_manager, field_validation })
 }
 
 /// `GetDryRunStrategy`.
@@ -350,7 +375,7 @@ pub fn create_one(ctx: &mut Ctx<'_>, conn: &client::Connection, common: &Common,
             "The connection to the server localhost:8080 was refused - did you specify the right host or port?\n".into(),
         ));
     };
-    let opts = WriteOptions { dry_run: common.dry_run == DryRun::Server, field_manager: None, ..WriteOptions::default() };
+    let opts = common.write_options();
     api.create(&conn.user, &res, Some(&namespace), obj, &opts).map_err(|s| CreateError::Status(Box::new(s)))
 }
 

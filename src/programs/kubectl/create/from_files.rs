@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use super::common::{self, DryRun, Failure};
-use crate::cluster::{Registry, Status, WriteOptions};
+use crate::cluster::{Registry, Status};
 use crate::programs::Ctx;
 use crate::programs::kubectl::flags::Parsed;
 use crate::programs::kubectl::printers::{self, KeyOrder, OutputFormat};
@@ -85,7 +85,7 @@ pub fn create_all(ctx: &mut Ctx<'_>, parsed: &Parsed, common: &common::Common, o
         let result = match &conn {
             None => Ok(obj),
             Some(c) => {
-                let opts = WriteOptions { dry_run: common.dry_run == DryRun::Server, ..WriteOptions::default() };
+                let opts = common.write_options();
                 match c.api(ctx.world) {
                     Some(mut api) => api.create(&c.user, &res, Some(&ns), obj, &opts),
                     None => Err(Status::bad_request("the server is unreachable")),
