@@ -400,34 +400,6 @@ pub fn object_of(pairs: &[(String, String)]) -> Value {
     Value::Object(m)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn namespace_goes_after_name() {
-        let mut obj = json!({"kind": "Pod", "metadata": {"name": "x", "labels": {"a": "b"}}});
-        set_namespace(&mut obj, Some("dev"));
-        let keys: Vec<&String> = obj["metadata"].as_object().map(|m| m.keys().collect()).unwrap_or_default();
-        assert_eq!(keys, ["name", "namespace", "labels"]);
-    }
-
-    #[test]
-    fn server_answers_print_in_object_meta_order() {
-        let obj =
-            json!({"metadata": {"name": "x", "labels": {}, "managedFields": [], "uid": "u", "creationTimestamp": "t", "namespace": "d"}});
-        let printed = as_kubectl_prints(obj, false);
-        let keys: Vec<&String> = printed["metadata"].as_object().map(|m| m.keys().collect()).unwrap_or_default();
-        assert_eq!(keys, ["name", "namespace", "uid", "creationTimestamp", "labels"]);
-    }
-
-    #[test]
-    fn tables_are_refused_for_objects() {
-        assert!(object_format("wide").is_err());
-        assert_eq!(object_format("yaml"), Ok(OutputFormat::Yaml));
-    }
-}
-
 /// What a generator's builder receives.
 pub struct Request<'p> {
     pub parsed: &'p Parsed,
@@ -469,5 +441,33 @@ pub fn generate(
     match result {
         Ok((common, objects)) => finish_wrapped(ctx, &parsed, &common, objects, create_error_prefix(command_path)),
         Err(f) => f.print(ctx),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn namespace_goes_after_name() {
+        let mut obj = json!({"kind": "Pod", "metadata": {"name": "x", "labels": {"a": "b"}}});
+        set_namespace(&mut obj, Some("dev"));
+        let keys: Vec<&String> = obj["metadata"].as_object().map(|m| m.keys().collect()).unwrap_or_default();
+        assert_eq!(keys, ["name", "namespace", "labels"]);
+    }
+
+    #[test]
+    fn server_answers_print_in_object_meta_order() {
+        let obj =
+            json!({"metadata": {"name": "x", "labels": {}, "managedFields": [], "uid": "u", "creationTimestamp": "t", "namespace": "d"}});
+        let printed = as_kubectl_prints(obj, false);
+        let keys: Vec<&String> = printed["metadata"].as_object().map(|m| m.keys().collect()).unwrap_or_default();
+        assert_eq!(keys, ["name", "namespace", "uid", "creationTimestamp", "labels"]);
+    }
+
+    #[test]
+    fn tables_are_refused_for_objects() {
+        assert!(object_format("wide").is_err());
+        assert_eq!(object_format("yaml"), Ok(OutputFormat::Yaml));
     }
 }
