@@ -50,6 +50,15 @@ pub fn collect(ctx: &mut Ctx<'_>, parsed: &Parsed, target: Target, name: &str) -
     Ok(data)
 }
 
+/// Reads `--from-file` sources only (`key=path`, files, directories).
+pub fn files(ctx: &mut Ctx<'_>, sources: &[String], target: Target, name: &str) -> Result<Data, Failure> {
+    let mut data = Data::new();
+    for source in sources {
+        from_file(ctx, source, target, name, &mut data)?;
+    }
+    Ok(data)
+}
+
 fn from_file(ctx: &mut Ctx<'_>, source: &str, target: Target, name: &str, data: &mut Data) -> Result<(), Failure> {
     let (key, path) = match source.split_once('=') {
         Some(("", p)) => return Err(Failure::plain(format!("key name for file path {p} missing"))),
@@ -154,7 +163,9 @@ fn add(data: &mut Data, key: &str, value: Vec<u8>, target: Target, name: &str) -
         // A configmap keeps non-UTF-8 values apart, in binaryData.
         let field = if std::str::from_utf8(existing).is_ok() { "Data" } else { "BinaryData" };
         return Err(Failure::plain(match target {
-            Target::ConfigMap => format!("cannot add key {key:?}, another key by that name already exists in {field} for ConfigMap {name:?}"),
+            Target::ConfigMap => {
+                format!("cannot add key {key:?}, another key by that name already exists in {field} for ConfigMap {name:?}")
+            }
             Target::Secret => format!("cannot add key {key}, another key by that name already exists"),
         }));
     }

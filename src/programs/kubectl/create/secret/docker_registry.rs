@@ -32,10 +32,17 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
                 "either --from-file or the combination of --docker-username, --docker-password and --docker-server is required",
             ));
         }
-        let mut data = if files.is_empty() { Data::new() } else { sources::collect(ctx, p, Target::Secret, &req.name)? };
-        if !user.is_empty() || files.is_empty() {
-            data.insert(".dockerconfigjson".into(), docker_config(&server, &user, &password, &email).into_bytes());
-        }
+        // With --from-file the files are the whole secret; the credential flags are ignored.
+        let data = if files.is_empty() {
+            let mut d = Data::new();
+            d.insert(".dockerconfigjson".into(), docker_config(&server, &user, &password, &email).into_bytes());
+            d
+        } else {
+            // A file without a key name becomes the `.dockerconfigjson` entry.
+            let keyed: Vec<String> =
+                files.iter().map(|f| if f.contains('=') { f.clone() } else { format!(".dockerconfigjson={f}") }).collect();
+            sources::files(ctx, &keyed, Target::Secret, &req.name)?
+        };
         Ok(vec![crate::programs::kubectl::create::secret::build(&req.name, &data, "kubernetes.io/dockerconfigjson", p.bool("append-hash"))])
     })
 }
