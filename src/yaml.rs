@@ -3,6 +3,7 @@
 
 pub mod decode;
 pub mod emit;
+pub mod go_sort;
 
 pub use decode::{DecodeError, parse_documents};
 pub use emit::to_string;
