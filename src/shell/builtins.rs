@@ -98,10 +98,11 @@ fn printf_(_: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8],
         return 2;
     };
     let (text, errors) = printf::format(fmt, &argv[2..]);
-    out.out(text);
+    // bash writes errors at once and the formatted text when the builtin finishes.
     for e in &errors {
         out.err(format!("bash: printf: {e}\n"));
     }
+    out.out(text);
     i32::from(!errors.is_empty())
 }
 
@@ -554,6 +555,7 @@ fn bash(sh: &mut Shell<'_>, argv: &[String], assigns: &[(String, String)], stdin
     let mut i = 1;
     let mut script: Option<String> = None;
     let mut positional = Vec::new();
+    let mut arg0: Option<String> = None;
     while i < argv.len() {
         let a = &argv[i];
         if a == "-c" {
@@ -562,6 +564,7 @@ fn bash(sh: &mut Shell<'_>, argv: &[String], assigns: &[(String, String)], stdin
                 return 2;
             };
             script = Some(line.clone());
+            arg0 = argv.get(i + 2).cloned();
             positional = argv.get(i + 3..).map(<[String]>::to_vec).unwrap_or_default();
             break;
         } else if a.starts_with('-') && a.len() > 1 {
@@ -577,6 +580,7 @@ fn bash(sh: &mut Shell<'_>, argv: &[String], assigns: &[(String, String)], stdin
                 }
             }
             positional = argv[i + 1..].to_vec();
+            arg0 = Some(a.clone());
             break;
         }
     }
@@ -592,6 +596,7 @@ fn bash(sh: &mut Shell<'_>, argv: &[String], assigns: &[(String, String)], stdin
     let mut child = child_session(&host, sh.session.cwd(), &env);
     let mut inner = Shell::new(sh.world, &mut child);
     inner.positional = positional;
+    inner.arg0 = arg0;
     inner.depth = sh.depth + 1;
     let status = inner.run_source(&script, stdin, out);
     inner.exit.unwrap_or(status)

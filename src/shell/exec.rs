@@ -43,6 +43,8 @@ pub struct Shell<'w> {
     /// Paths of process substitutions to remove after the command.
     pub temp_files: Vec<(String, String)>,
     pub next_fd: u32,
+    /// `$0` when a script or `bash -c … NAME` set it.
+    pub arg0: Option<String>,
     /// How far `read` has consumed each input it was given (keyed by the input's address).
     pub read_offsets: std::collections::HashMap<(usize, usize), usize>,
 }
@@ -59,6 +61,7 @@ impl<'w> Shell<'w> {
             depth: 0,
             temp_files: Vec::new(),
             next_fd: 63,
+            arg0: None,
             read_offsets: Default::default(),
         }
     }
@@ -105,6 +108,9 @@ impl<'w> Shell<'w> {
             }
             if i + 1 == n {
                 status = self.run_command(cmd, &data, out);
+                if n > 1 {
+                    self.exit = None;
+                }
             } else {
                 let mut cap = Output::default();
                 self.run_command(cmd, &data, &mut cap);
@@ -115,9 +121,7 @@ impl<'w> Shell<'w> {
                     }
                 }
                 // Each stage of a pipeline runs in a subshell: `exit` there ends only the stage.
-                if self.session.frames.len() == 1 {
-                    self.exit = None;
-                }
+                self.exit = None;
             }
         }
         if p.negated {
@@ -392,8 +396,15 @@ impl<'w> Shell<'w> {
         }
         let mut assigns = Vec::new();
         for (name, value) in &cmd.assigns {
-            let v = self.expand_string(value, out);
-            assigns.push((name.clone(), v));
+            let mut v = self.expand_string(value, out);
+            let name = match name.strip_suffix('+') {
+                Some(base) => {
+                    v = format!("{}{v}", self.session.var(base).unwrap_or(""));
+                    base.to_string()
+                }
+                None => name.clone(),
+            };
+            assigns.push((name, v));
         }
         let Some((fds, input)) = self.setup_redirs(&cmd.redirs, out) else {
             self.cleanup_temp();

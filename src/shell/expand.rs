@@ -74,7 +74,8 @@ impl Shell<'_> {
         }
         f.end_field();
         let mut result = Vec::new();
-        for (chars, _) in f.done {
+        let fields: Vec<Vec<Ch>> = f.done.into_iter().flat_map(|(chars, _)| brace_expand(chars, 0)).collect();
+        for chars in fields {
             if chars.iter().any(|(c, g)| *g && matches!(c, '*' | '?' | '[')) {
                 let matches = self.glob(&chars);
                 if !matches.is_empty() {
@@ -144,7 +145,7 @@ impl Shell<'_> {
             "?" => Some(self.session.frame().last_status.to_string()),
             "#" => Some(self.positional.len().to_string()),
             "@" | "*" => Some(self.positional.join(" ")),
-            "0" => Some("bash".to_string()),
+            "0" => Some(self.arg0.clone().unwrap_or_else(|| "bash".to_string())),
             "$" => Some("4242".to_string()),
             "!" => None,
             "-" => Some("himBHs".to_string()),
@@ -275,6 +276,70 @@ impl Shell<'_> {
         res.sort();
         res
     }
+}
+
+/// Brace expansion on unquoted text: `{a,b}` alternatives and `{1..3}` / `{a..c}` sequences.
+fn brace_expand(chars: Vec<Ch>, depth: usize) -> Vec<Vec<Ch>> {
+    if depth > 16 {
+        return vec![chars];
+    }
+    // The first unquoted `{` with a matching `}` and a top-level `,` or a `..` sequence.
+    for open in 0..chars.len() {
+        if chars[open] != ('{', true) {
+            continue;
+        }
+        let mut level = 0;
+        let mut commas = Vec::new();
+        let mut close = None;
+        for (i, &(c, special)) in chars.iter().enumerate().skip(open + 1) {
+            if !special {
+                continue;
+            }
+            match c {
+                '{' => level += 1,
+                '}' if level == 0 => {
+                    close = Some(i);
+                    break;
+                }
+                '}' => level -= 1,
+                ',' if level == 0 => commas.push(i),
+                _ => {}
+            }
+        }
+        let Some(close) = close else { continue };
+        let (pre, post) = (&chars[..open], &chars[close + 1..]);
+        let mut alts: Vec<Vec<Ch>> = Vec::new();
+        if commas.is_empty() {
+            let inner: String = chars[open + 1..close].iter().map(|(c, _)| *c).collect();
+            let Some((a, b)) = inner.split_once("..") else { continue };
+            let seq: Vec<String> = if let (Ok(x), Ok(y)) = (a.parse::<i64>(), b.parse::<i64>()) {
+                if (x - y).abs() > 100_000 {
+                    continue;
+                }
+                if x <= y { (x..=y).map(|n| n.to_string()).collect() } else { (y..=x).rev().map(|n| n.to_string()).collect() }
+            } else if let ([x], [y]) = (a.as_bytes(), b.as_bytes()) {
+                if x <= y { (*x..=*y).map(|c| (c as char).to_string()).collect() } else { (*y..=*x).rev().map(|c| (c as char).to_string()).collect() }
+            } else {
+                continue;
+            };
+            alts = seq.into_iter().map(|s| s.chars().map(|c| (c, false)).collect()).collect();
+        } else {
+            let mut start = open + 1;
+            for &c in commas.iter().chain(std::iter::once(&close)) {
+                alts.push(chars[start..c].to_vec());
+                start = c + 1;
+            }
+        }
+        let mut out = Vec::new();
+        for alt in alts {
+            let mut v = pre.to_vec();
+            v.extend(alt);
+            v.extend_from_slice(post);
+            out.extend(brace_expand(v, depth + 1));
+        }
+        return out;
+    }
+    vec![chars]
 }
 
 /// Matches glob characters (`*`, `?`, `[…]`) that are marked special against text.

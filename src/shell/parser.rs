@@ -574,6 +574,8 @@ pub fn split_assignment(w: &Word) -> Option<(String, Word)> {
     if !lexer::is_name(name) {
         return None;
     }
+    // `NAME+=value` appends; the `+` stays on the name for the executor.
+    let append = first[..eq].ends_with('+');
     let mut parts = Vec::new();
     let rest = &first[eq + 1..];
     // `KUBECONFIG=~/x`: bash expands a tilde right after the `=`.
@@ -590,7 +592,8 @@ pub fn split_assignment(w: &Word) -> Option<(String, Word)> {
     }
     parts.extend(w.parts[1..].iter().cloned());
     let raw = w.raw.get(eq + 1..).unwrap_or("").to_string();
-    Some((name.to_string(), Word { parts, raw }))
+    let name = if append { format!("{name}+") } else { name.to_string() };
+    Some((name, Word { parts, raw }))
 }
 
 #[cfg(test)]

@@ -77,7 +77,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
             out.push(ch);
         }
     }
-    if !(wrap == 0 && enc.is_empty()) && !(enc.is_empty()) {
+    // `-w0` output has no final newline.
+    if wrap != 0 && !enc.is_empty() {
         out.push('\n');
     }
     ctx.out.out(out);

@@ -242,7 +242,7 @@ pub fn format(fmt: &str, args: &[String]) -> (Vec<u8>, Vec<String>) {
                 }
             }
             // Length modifiers are accepted and ignored.
-            while matches!(chars.get(i), Some('l' | 'h' | 'L' | 'q' | 'j' | 'z' | 't')) {
+            while matches!(chars.get(i), Some('l' | 'h' | 'L' | 'j' | 'z' | 't')) {
                 i += 1;
             }
             let Some(&conv) = chars.get(i) else {
@@ -351,9 +351,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
         return 1;
     };
     let (text, errors) = format(fmt, &args[1..]);
-    ctx.out.out(text);
+    // Errors reach the terminal before the buffered output.
     for e in &errors {
         ctx.out.err(format!("printf: {e}\n"));
     }
+    ctx.out.out(text);
     i32::from(!errors.is_empty())
 }
