@@ -588,6 +588,23 @@ fn bash(sh: &mut Shell<'_>, argv: &[String], assigns: &[(String, String)], stdin
         Some(s) => (s, stdin),
         None => (String::from_utf8_lossy(stdin).into_owned(), &[][..]),
     };
+    if let Err(e) = super::parser::parse(&script) {
+        // A non-interactive bash names where it read the text (`-c` or the file) and the line.
+        let origin = if arg0.is_some() && !argv.iter().any(|a| a == "-c") { arg0.clone().unwrap_or_default() } else { "-c".to_string() };
+        let lines = script.lines().count().max(1);
+        let msg = match &e {
+            super::parser::ParseError::Unexpected(_) => {
+                let line = script.lines().next().unwrap_or("");
+                format!("{}: {origin}: line 1: {e}\n{}: {origin}: line 1: `{line}'\n", argv[0], argv[0])
+            }
+            super::parser::ParseError::Lex(lexer::LexError::OpenQuote(q, l)) => {
+                format!("{}: {origin}: line {l}: unexpected EOF while looking for matching `{q}'\n", argv[0])
+            }
+            _ => format!("{}: {origin}: line {}: syntax error: unexpected end of file\n", argv[0], lines + 1),
+        };
+        out.err(msg);
+        return 2;
+    }
     let mut env = sh.session.env();
     for (k, v) in assigns {
         env.insert(k.clone(), v.clone());

@@ -66,6 +66,11 @@ impl<'w> Shell<'w> {
         }
     }
 
+    /// A newly opened input starts at its beginning, even if an old buffer had the same address.
+    fn fresh_input(&mut self, data: &[u8]) {
+        self.read_offsets.remove(&(data.as_ptr() as usize, data.len()));
+    }
+
     fn stopped(&self) -> bool {
         self.exit.is_some() || self.returning
     }
@@ -99,22 +104,28 @@ impl<'w> Shell<'w> {
     }
 
     fn run_pipeline(&mut self, p: &Pipeline, stdin: &[u8], out: &mut Output) -> i32 {
-        let mut data = stdin.to_vec();
+        // The first stage reads the caller's input itself (not a copy), so `read` loops advance.
+        let mut piped: Option<Vec<u8>> = None;
         let mut status = 0;
         let n = p.cmds.len();
         for (i, cmd) in p.cmds.iter().enumerate() {
             if self.exit.is_some() {
                 break;
             }
+            let data = piped.take();
+            if let Some(d) = &data {
+                self.fresh_input(d);
+            }
+            let data: &[u8] = data.as_deref().unwrap_or(stdin);
             if i + 1 == n {
-                status = self.run_command(cmd, &data, out);
+                status = self.run_command(cmd, data, out);
                 if n > 1 {
                     self.exit = None;
                 }
             } else {
                 let mut cap = Output::default();
-                self.run_command(cmd, &data, &mut cap);
-                data = cap.bytes(Stream::Stdout);
+                self.run_command(cmd, data, &mut cap);
+                piped = Some(cap.bytes(Stream::Stdout));
                 for (s, d) in cap.chunks {
                     if s == Stream::Stderr {
                         out.push(s, &d);
@@ -239,9 +250,18 @@ impl<'w> Shell<'w> {
             return f(self, stdin, out);
         }
         let Some((fds, input)) = self.setup_redirs(redirs, out) else { return 1 };
-        let stdin = input.unwrap_or_else(|| stdin.to_vec());
+        // Borrow rather than copy the input: `read` keeps its position per input buffer.
+        let owned;
+        let stdin: &[u8] = match input {
+            Some(v) => {
+                owned = v;
+                self.fresh_input(&owned);
+                &owned
+            }
+            None => stdin,
+        };
         let mut tmp = Output::default();
-        let status = f(self, &stdin, &mut tmp);
+        let status = f(self, stdin, &mut tmp);
         self.route(tmp, &fds, out);
         status
     }
@@ -410,7 +430,15 @@ impl<'w> Shell<'w> {
             self.cleanup_temp();
             return 1;
         };
-        let stdin = input.unwrap_or_else(|| stdin.to_vec());
+        let owned;
+        let stdin: &[u8] = match input {
+            Some(v) => {
+                owned = v;
+                self.fresh_input(&owned);
+                &owned
+            }
+            None => stdin,
+        };
         let mut tmp = Output::default();
         let status = if argv.is_empty() {
             for (name, v) in &assigns {
@@ -418,7 +446,7 @@ impl<'w> Shell<'w> {
             }
             self.sub_status.unwrap_or(0)
         } else {
-            self.dispatch(&argv, &assigns, &stdin, &mut tmp)
+            self.dispatch(&argv, &assigns, stdin, &mut tmp)
         };
         self.route(tmp, &fds, out);
         self.cleanup_temp();
@@ -540,8 +568,17 @@ impl<'w> Shell<'w> {
     /// Parses and runs source text in this shell (functions, `source`, `eval`), reporting syntax
     /// errors as bash does.
     pub fn run_source(&mut self, src: &str, stdin: &[u8], out: &mut Output) -> i32 {
+        if self.depth >= MAX_DEPTH {
+            out.err("bash: maximum nesting level exceeded\n");
+            return 1;
+        }
         match parser::parse(src) {
-            Ok((list, _)) => self.run_list(&list, stdin, out),
+            Ok((list, _)) => {
+                self.depth += 1;
+                let status = self.run_list(&list, stdin, out);
+                self.depth -= 1;
+                status
+            }
             Err(e) => {
                 out.err(format!("bash: {e}\n"));
                 2

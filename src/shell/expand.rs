@@ -318,7 +318,11 @@ fn brace_expand(chars: Vec<Ch>, depth: usize) -> Vec<Vec<Ch>> {
                 }
                 if x <= y { (x..=y).map(|n| n.to_string()).collect() } else { (y..=x).rev().map(|n| n.to_string()).collect() }
             } else if let ([x], [y]) = (a.as_bytes(), b.as_bytes()) {
-                if x <= y { (*x..=*y).map(|c| (c as char).to_string()).collect() } else { (*y..=*x).rev().map(|c| (c as char).to_string()).collect() }
+                if x <= y {
+                    (*x..=*y).map(|c| (c as char).to_string()).collect()
+                } else {
+                    (*y..=*x).rev().map(|c| (c as char).to_string()).collect()
+                }
             } else {
                 continue;
             };

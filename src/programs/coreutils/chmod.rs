@@ -13,11 +13,19 @@ fn apply(mode: u32, spec: &str, is_dir: bool) -> Option<u32> {
         let (who, rest) = clause.split_at(who_end);
         let mut op = rest.chars().next()?;
         let perms = &rest[1..];
-        let mask = if who.is_empty() || who.contains('a') { 0o777 } else {
+        let mask = if who.is_empty() || who.contains('a') {
+            0o777
+        } else {
             let mut k = 0;
-            if who.contains('u') { k |= 0o700; }
-            if who.contains('g') { k |= 0o070; }
-            if who.contains('o') { k |= 0o007; }
+            if who.contains('u') {
+                k |= 0o700;
+            }
+            if who.contains('g') {
+                k |= 0o070;
+            }
+            if who.contains('o') {
+                k |= 0o007;
+            }
             k
         };
         let mut bits = 0;

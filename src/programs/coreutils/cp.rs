@@ -5,7 +5,13 @@ use crate::host::fs::{self, Node};
 use crate::programs::Ctx;
 
 pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
-    let p = match util::parse(args, "rRfivpaun", "", &[("recursive", false), ("force", false), ("verbose", false), ("archive", false)], false) {
+    let p = match util::parse(
+        args,
+        "rRfivpaun",
+        "",
+        &[("recursive", false), ("force", false), ("verbose", false), ("archive", false)],
+        false,
+    ) {
         Ok(p) => p,
         Err(e) => {
             ctx.out.err(e.message("cp"));

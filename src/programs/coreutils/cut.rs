@@ -31,7 +31,15 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
         args,
         "sn",
         "fdcb",
-        &[("fields", true), ("delimiter", true), ("characters", true), ("bytes", true), ("only-delimited", false), ("complement", false), ("output-delimiter", true)],
+        &[
+            ("fields", true),
+            ("delimiter", true),
+            ("characters", true),
+            ("bytes", true),
+            ("only-delimited", false),
+            ("complement", false),
+            ("output-delimiter", true),
+        ],
         false,
     ) {
         Ok(p) => p,
@@ -57,7 +65,11 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
         }
     };
     let Some(list) = parse_list(&list_src) else {
-        let msg = if list_src.contains('0') && !list_src.contains("10") { "fields and positions are numbered from 1" } else { "invalid field range" };
+        let msg = if list_src.contains('0') && !list_src.contains("10") {
+            "fields and positions are numbered from 1"
+        } else {
+            "invalid field range"
+        };
         ctx.out.err(format!("cut: {msg}\nTry 'cut --help' for more information.\n"));
         return 1;
     };
@@ -97,7 +109,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
                     continue;
                 }
                 let parts: Vec<&str> = line.split(d.as_str()).collect();
-                let picked: Vec<&str> = parts.iter().enumerate().filter(|(i, _)| selected(&list, i + 1, complement)).map(|(_, s)| *s).collect();
+                let picked: Vec<&str> =
+                    parts.iter().enumerate().filter(|(i, _)| selected(&list, i + 1, complement)).map(|(_, s)| *s).collect();
                 out.push_str(&picked.join(&out_delim));
             } else {
                 let picked: String = line.chars().enumerate().filter(|(i, _)| selected(&list, i + 1, complement)).map(|(_, c)| c).collect();

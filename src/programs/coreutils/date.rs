@@ -5,7 +5,8 @@ use crate::programs::Ctx;
 use crate::world::clock;
 
 const DAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
-const MONTHS: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTHS: [&str; 12] =
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
 /// Formats Unix seconds with a GNU date format.
 pub fn strftime(fmt: &str, secs: i64) -> String {

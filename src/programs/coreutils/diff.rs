@@ -67,11 +67,7 @@ fn hunks(old: &[String], new: &[String]) -> Vec<Hunk> {
 
 fn range(start: usize, end: usize) -> String {
     // 1-based inclusive; an empty range names the line before it.
-    if end <= start + 1 {
-        if end == start { start.to_string() } else { end.to_string() }
-    } else {
-        format!("{},{}", start + 1, end)
-    }
+    if end <= start + 1 { if end == start { start.to_string() } else { end.to_string() } } else { format!("{},{}", start + 1, end) }
 }
 
 fn normal(old: &[String], new: &[String], hs: &[Hunk]) -> String {
@@ -138,7 +134,13 @@ fn unified(old: &[String], new: &[String], hs: &[Hunk], ctx_lines: usize) -> Str
 }
 
 pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
-    let p = match util::parse(args, "uqswBbNria", "U", &[("unified", false), ("brief", false), ("ignore-all-space", false), ("report-identical-files", false)], false) {
+    let p = match util::parse(
+        args,
+        "uqswBbNria",
+        "U",
+        &[("unified", false), ("brief", false), ("ignore-all-space", false), ("report-identical-files", false)],
+        false,
+    ) {
         Ok(p) => p,
         Err(e) => {
             ctx.out.err(e.message("diff").replace("Try 'diff --help'", "diff: Try 'diff --help'").replacen("diff: diff: ", "diff: ", 1));

@@ -219,11 +219,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
             inputs.push(f.clone());
         }
     }
-    let names = if p.has(&["h", "no-filename"]) {
-        false
-    } else {
-        p.has(&["H", "with-filename"]) || inputs.len() > 1 || recursive
-    };
+    let names = if p.has(&["h", "no-filename"]) { false } else { p.has(&["H", "with-filename"]) || inputs.len() > 1 || recursive };
     let o = Opts {
         invert: p.has(&["v", "invert-match"]),
         count: p.has(&["c", "count"]),

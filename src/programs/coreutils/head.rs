@@ -32,7 +32,13 @@ pub fn take_lines(data: &[u8], n: usize, all_but: bool) -> Vec<u8> {
 }
 
 pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
-    let p = match util::parse(args, "qvz", "nc", &[("lines", true), ("bytes", true), ("quiet", false), ("silent", false), ("verbose", false)], true) {
+    let p = match util::parse(
+        args,
+        "qvz",
+        "nc",
+        &[("lines", true), ("bytes", true), ("quiet", false), ("silent", false), ("verbose", false)],
+        true,
+    ) {
         Ok(p) => p,
         Err(e) => {
             ctx.out.err(e.message("head"));

@@ -161,7 +161,17 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
         args,
         "laA1RdhrtSFpcCuxUvG",
         "IwT",
-        &[("all", false), ("almost-all", false), ("recursive", false), ("directory", false), ("human-readable", false), ("reverse", false), ("color", false), ("classify", false), ("sort", true)],
+        &[
+            ("all", false),
+            ("almost-all", false),
+            ("recursive", false),
+            ("directory", false),
+            ("human-readable", false),
+            ("reverse", false),
+            ("color", false),
+            ("classify", false),
+            ("sort", true),
+        ],
         false,
     ) {
         Ok(p) => p,

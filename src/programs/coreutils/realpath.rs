@@ -4,13 +4,15 @@ use super::util;
 use crate::programs::Ctx;
 
 pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
-    let p = match util::parse(args, "emsqz", "", &[("canonicalize-existing", false), ("canonicalize-missing", false), ("quiet", false)], false) {
-        Ok(p) => p,
-        Err(e) => {
-            ctx.out.err(e.message("realpath"));
-            return 1;
-        }
-    };
+    let p =
+        match util::parse(args, "emsqz", "", &[("canonicalize-existing", false), ("canonicalize-missing", false), ("quiet", false)], false)
+        {
+            Ok(p) => p,
+            Err(e) => {
+                ctx.out.err(e.message("realpath"));
+                return 1;
+            }
+        };
     if p.operands.is_empty() {
         ctx.out.err("realpath: missing operand\nTry 'realpath --help' for more information.\n");
         return 1;

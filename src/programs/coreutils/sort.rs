@@ -54,7 +54,12 @@ fn field<'a>(line: &'a str, k: &Key, sep: Option<char>) -> &'a str {
 
 fn num_prefix(s: &str) -> f64 {
     let t = s.trim_start();
-    let end = t.char_indices().take_while(|(i, c)| c.is_ascii_digit() || *c == '.' || (*i == 0 && *c == '-')).map(|(i, c)| i + c.len_utf8()).last().unwrap_or(0);
+    let end = t
+        .char_indices()
+        .take_while(|(i, c)| c.is_ascii_digit() || *c == '.' || (*i == 0 && *c == '-'))
+        .map(|(i, c)| i + c.len_utf8())
+        .last()
+        .unwrap_or(0);
     t[..end].parse().unwrap_or(0.0)
 }
 
@@ -77,7 +82,17 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
         args,
         "nrufhVbsMcC",
         "ktoS",
-        &[("numeric-sort", false), ("reverse", false), ("unique", false), ("ignore-case", false), ("human-numeric-sort", false), ("version-sort", false), ("key", true), ("field-separator", true), ("output", true)],
+        &[
+            ("numeric-sort", false),
+            ("reverse", false),
+            ("unique", false),
+            ("ignore-case", false),
+            ("human-numeric-sort", false),
+            ("version-sort", false),
+            ("key", true),
+            ("field-separator", true),
+            ("output", true),
+        ],
         false,
     ) {
         Ok(p) => p,

@@ -28,7 +28,16 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
         args,
         "fFqvzr",
         "ncs",
-        &[("lines", true), ("bytes", true), ("follow", false), ("quiet", false), ("silent", false), ("verbose", false), ("retry", false), ("sleep-interval", true)],
+        &[
+            ("lines", true),
+            ("bytes", true),
+            ("follow", false),
+            ("quiet", false),
+            ("silent", false),
+            ("verbose", false),
+            ("retry", false),
+            ("sleep-interval", true),
+        ],
         true,
     ) {
         Ok(p) => p,

@@ -4,7 +4,13 @@ use super::util;
 use crate::programs::Ctx;
 
 pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
-    let p = match util::parse(args, "cdui", "fsw", &[("count", false), ("repeated", false), ("unique", false), ("ignore-case", false)], false) {
+    let p = match util::parse(
+        args,
+        "cdui",
+        "fsw",
+        &[("count", false), ("repeated", false), ("unique", false), ("ignore-case", false)],
+        false,
+    ) {
         Ok(p) => p,
         Err(e) => {
             ctx.out.err(e.message("uniq"));

@@ -5,14 +5,21 @@ use crate::host::FsError;
 use crate::programs::Ctx;
 
 pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
-    let p = match util::parse(args, "lwcmL", "", &[("lines", false), ("words", false), ("bytes", false), ("chars", false), ("max-line-length", false)], false) {
+    let p = match util::parse(
+        args,
+        "lwcmL",
+        "",
+        &[("lines", false), ("words", false), ("bytes", false), ("chars", false), ("max-line-length", false)],
+        false,
+    ) {
         Ok(p) => p,
         Err(e) => {
             ctx.out.err(e.message("wc"));
             return 1;
         }
     };
-    let mut which = [p.has(&["l", "lines"]), p.has(&["w", "words"]), p.has(&["m", "chars"]), p.has(&["c", "bytes"]), p.has(&["L", "max-line-length"])];
+    let mut which =
+        [p.has(&["l", "lines"]), p.has(&["w", "words"]), p.has(&["m", "chars"]), p.has(&["c", "bytes"]), p.has(&["L", "max-line-length"])];
     if !which.iter().any(|b| *b) {
         which = [true, true, false, true, false];
     }
