@@ -1,6 +1,7 @@
 //! The small Unix tools of an exam terminal: cat, echo, grep, sed, base64 …, one file each, with
 //! GNU coreutils' behaviour and messages (C.UTF-8 locale, as on the exam hosts).
 
+pub mod awk;
 pub mod base64;
 pub mod basename;
 pub mod cat;
@@ -49,6 +50,7 @@ macro_rules! program {
 /// The coreutils entries of the program table.
 pub fn programs() -> Vec<Program> {
     vec![
+        program!("awk", awk, "pattern scanning and text processing language"),
         program!("base64", base64, "base64 encode or decode data"),
         program!("basename", basename, "strip directory and suffix from file names"),
         program!("cat", cat, "concatenate files and print them"),
