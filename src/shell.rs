@@ -152,3 +152,121 @@ pub fn needs_more_input(text: &str) -> bool {
         Err(_) => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::host::Host;
+
+    fn world() -> World {
+        let mut w = World::new(1);
+        for name in ["controlplane", "node01"] {
+            let mut h = Host::new(name, None, "10.0.0.1");
+            let _ = h.fs.mkdir_all("/root");
+            let _ = h.fs.mkdir_all("/tmp");
+            w.hosts.insert(name.to_string(), h);
+        }
+        w
+    }
+
+    fn run(script: &str) -> (String, i32) {
+        let mut w = world();
+        let mut s = Session::new("controlplane");
+        let (out, status) = run_script(&mut w, &mut s, script);
+        let text: String = out.chunks.iter().map(|(_, d)| String::from_utf8_lossy(d).into_owned()).collect();
+        (text, status)
+    }
+
+    #[test]
+    fn unquoted_expansions_split_into_arguments() {
+        let (out, _) = run("export do=\"--dry-run=client -o yaml\"\nprintf '<%s>' $do \"$do\"");
+        assert_eq!(out, "<--dry-run=client><-o><yaml><--dry-run=client -o yaml>");
+    }
+
+    #[test]
+    fn alias_then_arguments() {
+        let (out, _) = run("alias k='echo K'\nk get po");
+        assert_eq!(out, "K get po\n");
+    }
+
+    #[test]
+    fn exit_marks_the_session_and_stops_the_script() {
+        let mut w = world();
+        let mut s = Session::new("controlplane");
+        let (out, status) = run_script(&mut w, &mut s, "echo a\nexit 3\necho b\n");
+        assert_eq!(out.stdout_string(), "a\n");
+        assert_eq!(status, 3);
+        assert!(s.exited);
+    }
+
+    #[test]
+    fn ssh_frames_push_and_pop() {
+        let mut w = world();
+        let mut s = Session::new("controlplane");
+        run_script(&mut w, &mut s, "ssh node01");
+        assert_eq!(prompt(&s), "root@node01:~# ");
+        let (out, _) = run_script(&mut w, &mut s, "cd /tmp; exit");
+        assert_eq!(out.stdout_string(), "logout\n");
+        assert_eq!(out.stderr_string(), "Connection to node01 closed.\n");
+        assert_eq!(prompt(&s), "root@controlplane:~# ");
+        assert!(!s.exited);
+    }
+
+    #[test]
+    fn more_input_is_needed_for_open_constructs() {
+        for open in ["echo 'a", "echo \"a", "cat <<EOF\nx", "a |", "a &&", "a ||", "echo \\", "if true; then", "f() {", "echo $(ls"] {
+            assert!(needs_more_input(open), "{open:?}");
+        }
+        for done in ["echo a", "cat <<EOF\nx\nEOF", "ls | | x", "echo 'a'"] {
+            assert!(!needs_more_input(done), "{done:?}");
+        }
+    }
+
+    #[test]
+    fn prompt_shows_home_as_tilde() {
+        let mut s = Session::new("controlplane");
+        assert_eq!(prompt(&s), "root@controlplane:~# ");
+        s.set_cwd("/root/x");
+        assert_eq!(prompt(&s), "root@controlplane:~/x# ");
+        s.set_cwd("/etc");
+        assert_eq!(prompt(&s), "root@controlplane:/etc# ");
+    }
+
+    #[test]
+    fn session_round_trips_through_json() {
+        let mut w = world();
+        let mut s = Session::new("controlplane");
+        run_script(&mut w, &mut s, "alias k=kubectl; f() { echo hi; }; export A=1; ssh node01");
+        let json = serde_json::to_string(&s).unwrap_or_default();
+        let back: Session = serde_json::from_str(&json).unwrap_or_else(|_| Session::new("x"));
+        assert_eq!(back.frames.len(), 2);
+        assert_eq!(back.frames[0].aliases.get("k").map(String::as_str), Some("kubectl"));
+        assert!(back.frames[0].functions.contains_key("f"));
+    }
+
+    #[test]
+    fn random_scripts_never_panic() {
+        let alphabet: Vec<&str> = vec![
+            "echo", " ", "$", "'", "\"", "\\", "`", "(", ")", "{", "}", "|", "&", ";", "<", ">", "\n", "x", "=", "~", "*", "?", "[", "]", "!",
+            "<<EOF\n", "EOF", "$(", "${", "#", "2>&1", "cat", "ls", "cd", "-", "1", "if", "then", "fi", "for", "do", "done", "alias", "k",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut w = world();
+        for _ in 0..3000 {
+            let mut script = String::new();
+            for _ in 0..(seed % 30) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                script.push_str(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            let mut s = Session::new("controlplane");
+            let _ = run_script(&mut w, &mut s, &script);
+            let _ = needs_more_input(&script);
+        }
+        let _ = run("x".repeat(100_000).as_str());
+        let _ = run(&"$(".repeat(5_000));
+        let _ = run(&"(".repeat(5_000));
+        let _ = run(&"{ ".repeat(5_000));
+    }
+}
