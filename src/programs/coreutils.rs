@@ -6,6 +6,7 @@ pub mod base64;
 pub mod basename;
 pub mod cat;
 pub mod chmod;
+pub mod column;
 pub mod cp;
 pub mod cut;
 pub mod date;
@@ -55,6 +56,7 @@ pub fn programs() -> Vec<Program> {
         program!("basename", basename, "strip directory and suffix from file names"),
         program!("cat", cat, "concatenate files and print them"),
         program!("chmod", chmod, "change file mode bits"),
+        program!("column", column, "columnate lists"),
         program!("cp", cp, "copy files and directories"),
         program!("cut", cut, "remove sections from each line of files"),
         program!("date", date, "print the system date and time"),

@@ -505,6 +505,25 @@ impl Lexer<'_> {
                     let src = self.backtick()?;
                     parts.push(Part::CmdSub { src, quoted: false });
                 }
+                '~' if (parts.is_empty() && lit.ends_with('=') && is_name(&lit[..lit.len() - 1]))
+                    || (lit.ends_with(':') && assignment_like(&parts, &lit)) =>
+                {
+                    // bash expands a tilde right after the `=` of an assignment-like word and
+                    // after each `:` in its value (`KUBECONFIG=~/a:~/b`).
+                    let mut n = 1;
+                    while self.peek_at(n).is_some_and(|c| is_name_char(c) || c == '-' || c == '.') {
+                        n += 1;
+                    }
+                    if self.peek_at(n).is_none_or(|c| c == '/' || c == ':' || is_meta(c)) {
+                        let user: String = self.chars[self.pos + 1..self.pos + n].iter().collect();
+                        flush(&mut lit, &mut parts);
+                        parts.push(Part::Tilde(user));
+                        self.pos += n;
+                    } else {
+                        lit.push(c);
+                        self.pos += 1;
+                    }
+                }
                 _ => {
                     lit.push(c);
                     self.pos += 1;
@@ -777,6 +796,16 @@ impl Lexer<'_> {
         }
         Err(LexError::OpenQuote(')', self.line))
     }
+}
+
+/// Whether a word being read started as `NAME=…`.
+fn assignment_like(parts: &[Part], lit: &str) -> bool {
+    let first = match parts.first() {
+        Some(Part::Lit(s)) => s.as_str(),
+        Some(_) => return false,
+        None => lit,
+    };
+    first.split_once('=').is_some_and(|(n, _)| is_name(n))
 }
 
 fn flush(lit: &mut String, parts: &mut Vec<Part>) {
