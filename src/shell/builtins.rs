@@ -445,16 +445,16 @@ fn read(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], stdin: &[u8
     if names.is_empty() {
         names.push("REPLY".to_string());
     }
-    let mut fields: Vec<&str> = line.split_whitespace().collect();
+    // Each name takes one field; the last takes the rest of the line as it was written.
+    let mut rest = line.trim_matches([' ', '\t']);
     for (i, name) in names.iter().enumerate() {
         let value = if i + 1 == names.len() {
-            // The last name takes the rest of the line.
-            let rest: Vec<&str> = fields.drain(..).collect();
-            if names.len() == 1 { line.trim().to_string() } else { rest.join(" ") }
-        } else if fields.is_empty() {
-            String::new()
+            rest.to_string()
         } else {
-            fields.remove(0).to_string()
+            let end = rest.find([' ', '\t']).unwrap_or(rest.len());
+            let (field, after) = rest.split_at(end);
+            rest = after.trim_start_matches([' ', '\t']);
+            field.to_string()
         };
         sh.session.set_var(name, &value);
     }

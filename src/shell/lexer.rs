@@ -167,9 +167,12 @@ fn is_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }
 
+/// The line and delimiter of a here-document that the input ended inside.
+pub type OpenHeredoc = Option<(usize, String)>;
+
 /// Tokenises a whole script. An unfinished here-document is reported in `open_heredoc` rather
 /// than as an error, so callers can warn like bash and still run the command.
-pub fn tokenize(src: &str) -> Result<(Vec<Token>, Option<(usize, String)>), LexError> {
+pub fn tokenize(src: &str) -> Result<(Vec<Token>, OpenHeredoc), LexError> {
     let mut lx =
         Lexer { chars: src.chars().collect(), pos: 0, line: 1, _src: src, pending: Vec::new(), tokens: Vec::new(), open_heredoc: None };
     lx.run()?;

@@ -302,7 +302,7 @@ impl Parser<'_> {
                 }
                 Some("[[") => self.cond_command(),
                 Some(name)
-                    if lexer::is_name(name.trim_start_matches(|c: char| c == '_' || c == '-' || c == ':'))
+                    if lexer::is_name(name.trim_start_matches(['_', '-', ':']))
                         && matches!(self.toks.get(self.pos + 1).map(|t| &t.tok), Some(Tok::Op("(")))
                         && matches!(self.toks.get(self.pos + 2).map(|t| &t.tok), Some(Tok::Op(")"))) =>
                 {

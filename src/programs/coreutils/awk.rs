@@ -910,10 +910,7 @@ impl Interp {
             Expr::Assign(t, op, v) => {
                 let rhs = self.eval(v)?;
                 let val = if *op == "=" {
-                    match rhs {
-                        Val::StrNum(s) => Val::StrNum(s),
-                        other => other,
-                    }
+                    rhs
                 } else {
                     let cur = self.eval(t)?.num();
                     let r = rhs.num();

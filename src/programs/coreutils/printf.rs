@@ -44,7 +44,7 @@ pub fn unescape(s: &str, echo_mode: bool) -> (Vec<u8>, bool) {
                 // echo/%b: \0NNN (up to 3 digits after the 0); printf format: \NNN.
                 let mut v: u32 = 0;
                 let mut n = 0;
-                let max = if echo_mode && e == '0' { 3 } else { 3 };
+                let max = 3;
                 let mut j = if echo_mode && e == '0' { i } else { i - 1 };
                 if !(echo_mode && e != '0') {
                     while n < max && j < chars.len() && chars[j].is_digit(8) {

@@ -25,7 +25,7 @@ pub fn translate(pat: &str, extended: bool) -> String {
                     (d, _) if d.is_ascii_digit() => String::new(),
                     (other, _) => regex::escape(&other.to_string()),
                 };
-                at_start = n == '(' && !extended || n == '|' && !extended;
+                at_start = !extended && (n == '(' || n == '|');
                 out.push_str(&mapped);
                 continue;
             }

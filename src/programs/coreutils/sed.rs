@@ -70,7 +70,7 @@ impl ParseCtx<'_> {
     fn until(&mut self, delim: char, keep_escapes: bool) -> Result<String, String> {
         let mut s = String::new();
         loop {
-            let Some(ch) = self.peek() else { return Err(err(&format!("unterminated `s' command"), self.i)) };
+            let Some(ch) = self.peek() else { return Err(err("unterminated `s' command", self.i)) };
             self.i += 1;
             if ch == delim {
                 return Ok(s);

@@ -122,13 +122,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
             sets.push(a.clone());
         }
     }
-    let need = if delete && !squeeze {
-        1
-    } else if squeeze && !delete {
-        1
-    } else {
-        2
-    };
+    let need = if delete != squeeze { 1 } else { 2 };
     if sets.is_empty() {
         ctx.out.err("tr: missing operand\nTry 'tr --help' for more information.\n");
         return 1;
