@@ -24,6 +24,7 @@ pub mod mv;
 pub mod printf;
 pub mod realpath;
 pub mod regex_posix;
+pub mod rev;
 pub mod rm;
 pub mod sed;
 pub mod seq;
@@ -73,6 +74,7 @@ pub fn programs() -> Vec<Program> {
         program!("mv", mv, "move (rename) files"),
         program!("printf", printf, "format and print data"),
         program!("realpath", realpath, "print the resolved path"),
+        program!("rev", rev, "reverse lines characterwise"),
         program!("rm", rm, "remove files or directories"),
         program!("sed", sed, "stream editor for filtering and transforming text"),
         program!("seq", seq, "print a sequence of numbers"),

@@ -412,7 +412,7 @@ fn source(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], stdin: &[
     }
 }
 
-fn read(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], stdin: &[u8], _: &mut Output) -> i32 {
+fn read(sh: &mut Shell<'_>, argv: &[String], assigns: &[(String, String)], stdin: &[u8], _: &mut Output) -> i32 {
     let mut names = Vec::new();
     let mut raw = false;
     let mut it = argv[1..].iter();
@@ -446,14 +446,32 @@ fn read(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], stdin: &[u8
         names.push("REPLY".to_string());
     }
     // Each name takes one field; the last takes the rest of the line as it was written.
-    let mut rest = line.trim_matches([' ', '\t']);
+    // IFS whitespace runs count as one separator, other IFS characters each separate.
+    let ifs: Vec<char> = assigns
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "IFS")
+        .map(|(_, v)| v.clone())
+        .or_else(|| sh.session.var("IFS").map(str::to_string))
+        .unwrap_or_else(|| " \t\n".to_string())
+        .chars()
+        .collect();
+    let is_ws = |c: char| ifs.contains(&c) && c.is_whitespace();
+    let mut rest = line.trim_matches(is_ws);
     for (i, name) in names.iter().enumerate() {
         let value = if i + 1 == names.len() {
             rest.to_string()
         } else {
-            let end = rest.find([' ', '\t']).unwrap_or(rest.len());
+            let end = rest.find(|c| ifs.contains(&c)).unwrap_or(rest.len());
             let (field, after) = rest.split_at(end);
-            rest = after.trim_start_matches([' ', '\t']);
+            let mut after = after.trim_start_matches(is_ws);
+            if let Some(c) = after.chars().next()
+                && ifs.contains(&c)
+                && !c.is_whitespace()
+            {
+                after = after[c.len_utf8()..].trim_start_matches(is_ws);
+            }
+            rest = after;
             field.to_string()
         };
         sh.session.set_var(name, &value);

@@ -200,6 +200,32 @@ impl Shell<'_> {
                 }
                 v
             }
+            ParamOp::Substr { offset, length } => {
+                let v: Vec<char> = value.unwrap_or_default().chars().collect();
+                let session = &*self.session;
+                let mut get = |n: &str| session.var(n).map(str::to_string);
+                let n = v.len() as i64;
+                let off = super::arith::eval(offset, &mut get).unwrap_or(0);
+                let start = if off < 0 { (n + off).max(0) } else { off.min(n) };
+                let end = match length {
+                    None => n,
+                    Some(l) => {
+                        let len = super::arith::eval(l, &mut get).unwrap_or(0);
+                        if len < 0 { (n + len).max(start) } else { (start + len).min(n) }
+                    }
+                };
+                v[start as usize..end.max(start) as usize].iter().collect()
+            }
+            ParamOp::Case { upper, all } => {
+                let v = value.unwrap_or_default();
+                let conv = |c: char| if *upper { c.to_uppercase().collect::<String>() } else { c.to_lowercase().collect() };
+                if *all {
+                    v.chars().map(conv).collect()
+                } else {
+                    let mut it = v.chars();
+                    it.next().map(|c| conv(c) + it.as_str()).unwrap_or_default()
+                }
+            }
             ParamOp::Replace { all, pattern, with } => {
                 let v = value.unwrap_or_default();
                 let pat: Vec<Ch> = self.expand_string(&lexer::heredoc_word(pattern), out).chars().map(|c| (c, true)).collect();

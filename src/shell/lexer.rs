@@ -53,6 +53,16 @@ pub enum ParamOp {
         pattern: String,
         with: String,
     },
+    /// `${name:offset}`, `${name:offset:length}` (arithmetic, unexpanded)
+    Substr {
+        offset: String,
+        length: Option<String>,
+    },
+    /// `${name^^}`, `${name,,}`, `${name^}`, `${name,}`
+    Case {
+        upper: bool,
+        all: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -859,7 +869,15 @@ fn parse_braced(inner: &str, quoted: bool) -> Part {
                 let (pattern, with) = body.split_once('/').unwrap_or((body, ""));
                 ParamOp::Replace { all, pattern: pattern.to_string(), with: with.to_string() }
             }
-            // Substrings, case changes, arrays …: not modelled; keep the plain value.
+            _ if colon => {
+                let (offset, length) = match r.split_once(':') {
+                    Some((o, l)) => (o.to_string(), Some(l.to_string())),
+                    None => (r.to_string(), None),
+                };
+                ParamOp::Substr { offset, length }
+            }
+            Some(c @ ('^' | ',')) => ParamOp::Case { upper: c == '^', all: r.len() > 1 && r[1..].starts_with(c) },
+            // Arrays and the rarer forms are not modelled; keep the plain value.
             _ => ParamOp::Plain,
         }
     };

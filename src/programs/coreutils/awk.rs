@@ -1406,7 +1406,7 @@ fn sprintf(fmt: &str, vals: &[Val]) -> String {
 }
 
 fn unescape_assign(v: &str) -> String {
-    super::printf::unescape(v, false).0.into_iter().map(char::from).collect::<String>()
+    String::from_utf8_lossy(&super::printf::unescape(v, false).0).into_owned()
 }
 
 pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {

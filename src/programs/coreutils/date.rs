@@ -100,7 +100,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
             "-Iseconds" | "--iso-8601=seconds" => format = "%Y-%m-%dT%H:%M:%S+00:00".to_string(),
             s if s.starts_with('+') => format = s[1..].to_string(),
             s if s.starts_with('-') => {
-                ctx.out.err(format!("date: invalid option -- '{}'\nTry 'date --help' for more information.\n", &s[1..2]));
+                ctx.out.err(format!(
+                    "date: invalid option -- '{}'\nTry 'date --help' for more information.\n",
+                    s.chars().nth(1).unwrap_or('-')
+                ));
                 return 1;
             }
             s => {

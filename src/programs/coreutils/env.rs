@@ -21,7 +21,8 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
                 break;
             }
             _ if a.starts_with('-') && a.len() > 1 => {
-                ctx.out.err(format!("env: invalid option -- '{}'\nTry 'env --help' for more information.\n", &a[1..2]));
+                ctx.out
+                    .err(format!("env: invalid option -- '{}'\nTry 'env --help' for more information.\n", a.chars().nth(1).unwrap_or('-')));
                 return 125;
             }
             _ => match a.split_once('=') {
