@@ -106,7 +106,9 @@ fn run_chunk(
             // Leaving an `ssh` login shell: back to the host we came from.
             if let Some(frame) = session.frames.pop() {
                 out.push(Stream::Stdout, b"logout\n");
-                out.push(Stream::Stderr, format!("Connection to {} closed.\n", frame.host).as_bytes());
+                if frame.via_ssh {
+                    out.push(Stream::Stderr, format!("Connection to {} closed.\n", frame.host).as_bytes());
+                }
             }
             session.frame_mut().last_status = code;
             code

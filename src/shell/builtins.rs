@@ -45,6 +45,8 @@ const TABLE: &[(&str, BuiltinFn)] = &[
     ("shopt", true_),
     ("source", source),
     ("ssh", ssh),
+    ("su", su),
+    ("sudo", sudo),
     ("test", test),
     ("trap", true_),
     ("true", true_),
@@ -59,7 +61,8 @@ const TABLE: &[(&str, BuiltinFn)] = &[
 
 /// Commands that are programs on a real system but need the shell's state here; `type` and
 /// `which` report them at their usual paths.
-pub const SHELL_PROGRAMS: &[(&str, &str)] = &[("bash", "/usr/bin/bash"), ("sh", "/usr/bin/sh"), ("ssh", "/usr/bin/ssh")];
+pub const SHELL_PROGRAMS: &[(&str, &str)] =
+    &[("bash", "/usr/bin/bash"), ("sh", "/usr/bin/sh"), ("ssh", "/usr/bin/ssh"), ("su", "/usr/bin/su"), ("sudo", "/usr/bin/sudo")];
 
 const KEYWORDS: &[&str] = &[
     "if", "then", "else", "elif", "fi", "case", "esac", "for", "select", "while", "until", "do", "done", "in", "function", "time", "{",
@@ -665,7 +668,9 @@ fn ssh(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], stdin: &[u8]
     };
     let command = argv[i + 1..].join(" ");
     if command.is_empty() {
-        sh.session.frames.push(Frame::login(&host));
+        let mut frame = Frame::login(&host);
+        frame.via_ssh = true;
+        sh.session.frames.push(frame);
         return 0;
     }
     let mut child = super::Session::new(&host);
@@ -673,6 +678,73 @@ fn ssh(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], stdin: &[u8]
     inner.depth = sh.depth + 1;
     let status = inner.run_source(&command, stdin, out);
     inner.exit.unwrap_or(status)
+}
+
+/// A root login shell on the same host (the learner is already root): `exit` comes back.
+fn push_login_shell(sh: &mut Shell<'_>) -> i32 {
+    let host = sh.session.host().to_string();
+    sh.session.frames.push(Frame::login(&host));
+    0
+}
+
+/// `su [-] [root]`, `su -c CMD`.
+fn su(sh: &mut Shell<'_>, argv: &[String], assigns: &[(String, String)], stdin: &[u8], out: &mut Output) -> i32 {
+    let args: Vec<&str> = argv[1..].iter().map(String::as_str).collect();
+    if let Some(i) = args.iter().position(|a| *a == "-c") {
+        let Some(cmd) = args.get(i + 1) else {
+            out.err("su: option requires an argument -- 'c'\nTry 'su --help' for more information.\n");
+            return 1;
+        };
+        let line = vec!["bash".to_string(), "-c".to_string(), (*cmd).to_string()];
+        return bash(sh, &line, assigns, stdin, out);
+    }
+    match args.iter().find(|a| !a.starts_with('-')) {
+        None | Some(&"root") => push_login_shell(sh),
+        Some(user) => {
+            out.err(format!("su: user {user} does not exist or the user entry does not contain all the required fields\n"));
+            1
+        }
+    }
+}
+
+/// `sudo -i`, `sudo -s`, `sudo su -`, `sudo bash`: a root shell; `sudo CMD …`: runs it.
+fn sudo(sh: &mut Shell<'_>, argv: &[String], assigns: &[(String, String)], stdin: &[u8], out: &mut Output) -> i32 {
+    let mut i = 1;
+    let mut login = false;
+    while let Some(a) = argv.get(i) {
+        match a.as_str() {
+            "-i" | "-s" | "--login" | "--shell" => login = true,
+            "-u" | "-g" => i += 1,
+            "-E" | "-H" | "-n" | "-k" | "--preserve-env" => {}
+            "--" => {
+                i += 1;
+                break;
+            }
+            s if s.starts_with('-') => {
+                out.err(format!("sudo: invalid option -- '{}'\nusage: sudo -h | -K | -k | -V\n", s.chars().nth(1).unwrap_or('-')));
+                return 1;
+            }
+            _ => break,
+        }
+        i += 1;
+    }
+    let rest = argv.get(i..).unwrap_or(&[]);
+    if rest.is_empty() {
+        if login {
+            return push_login_shell(sh);
+        }
+        out.err("usage: sudo -h | -K | -k | -V\nusage: sudo -v [-ABkNnS] [-g group] [-h host] [-p prompt] [-u user]\nusage: sudo -l [-ABkNnS] [-g group] [-h host] [-p prompt] [-U user]\n            [-u user] [command [arg ...]]\nusage: sudo [-ABbEHkNnPS] [-r role] [-t type] [-C num] [-D directory]\n            [-g group] [-h host] [-p prompt] [-R directory] [-T timeout]\n            [-u user] [VAR=value] [-i | -s] [command [arg ...]]\nusage: sudo -e [-ABkNnS] [-r role] [-t type] [-C num] [-D directory]\n            [-g group] [-h host] [-p prompt] [-R directory] [-T timeout]\n            [-u user] file ...\n");
+        return 1;
+    }
+    if matches!(rest[0].as_str(), "bash" | "sh") && rest.len() == 1 {
+        return push_login_shell(sh);
+    }
+    // Builtins and programs alike (sudo finds programs on PATH; a builtin name is not one).
+    if find(&rest[0]).is_some() && program_path(&rest[0]).is_none() {
+        out.err(format!("sudo: {}: command not found\n", rest[0]));
+        return 1;
+    }
+    sh.dispatch(rest, assigns, stdin, out)
 }
 
 fn test(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], out: &mut Output) -> i32 {

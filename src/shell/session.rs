@@ -18,6 +18,10 @@ pub struct Frame {
     /// Shell functions by name: their `{ … }` source.
     #[serde(default)]
     pub functions: BTreeMap<String, String>,
+    /// Whether this shell came from `ssh` (leaving it closes the connection) rather than
+    /// `sudo -i` / `su -` on the same host.
+    #[serde(default)]
+    pub via_ssh: bool,
 }
 
 impl Frame {
@@ -45,6 +49,7 @@ impl Frame {
             aliases: BTreeMap::new(),
             last_status: 0,
             functions: BTreeMap::new(),
+            via_ssh: false,
         }
     }
 }
