@@ -18,9 +18,12 @@ pub mod find;
 pub mod grep;
 pub mod head;
 pub mod hostname;
+pub mod id;
+pub mod less;
 pub mod ls;
 pub mod mkdir;
 pub mod mv;
+pub mod paste;
 pub mod printf;
 pub mod realpath;
 pub mod regex_posix;
@@ -69,9 +72,13 @@ pub fn programs() -> Vec<Program> {
         program!("grep", grep, "print lines that match patterns"),
         program!("head", head, "output the first part of files"),
         program!("hostname", hostname, "show the system's host name"),
+        program!("id", id, "print real and effective user and group IDs"),
+        program!("less", less, "view a file (printed whole: there is no terminal to page on)"),
         program!("ls", ls, "list directory contents"),
+        Program { name: "more", path: "/usr/bin/more", summary: "view a file (printed whole)", run: less::run_more },
         program!("mkdir", mkdir, "make directories"),
         program!("mv", mv, "move (rename) files"),
+        program!("paste", paste, "merge lines of files"),
         program!("printf", printf, "format and print data"),
         program!("realpath", realpath, "print the resolved path"),
         program!("rev", rev, "reverse lines characterwise"),

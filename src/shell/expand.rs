@@ -342,7 +342,11 @@ fn brace_expand(chars: Vec<Ch>, depth: usize) -> Vec<Vec<Ch>> {
                 if (x - y).abs() > 100_000 {
                     continue;
                 }
-                if x <= y { (x..=y).map(|n| n.to_string()).collect() } else { (y..=x).rev().map(|n| n.to_string()).collect() }
+                // `{01..10}`: a leading zero pads every number to the widest endpoint.
+                let padded = |s: &str| s.trim_start_matches('-').len() > 1 && s.trim_start_matches('-').starts_with('0');
+                let width = if padded(a) || padded(b) { a.len().max(b.len()) } else { 0 };
+                let fmt = |n: i64| if n < 0 { format!("-{:0w$}", -n, w = width.saturating_sub(1)) } else { format!("{n:0width$}") };
+                if x <= y { (x..=y).map(fmt).collect() } else { (y..=x).rev().map(fmt).collect() }
             } else if let ([x], [y]) = (a.as_bytes(), b.as_bytes()) {
                 if x <= y {
                     (*x..=*y).map(|c| (c as char).to_string()).collect()

@@ -10,6 +10,8 @@ use crate::programs::Ctx;
 #[derive(Debug, Clone)]
 enum Addr {
     Line(usize),
+    /// `first~step`
+    Step(usize, usize),
     Last,
     Re(Regex),
 }
@@ -112,7 +114,17 @@ impl ParseCtx<'_> {
                     self.i += 1;
                 }
                 let n: String = self.c[st..self.i].iter().collect();
-                Ok(Some(Addr::Line(n.parse().unwrap_or(usize::MAX))))
+                let first = n.parse().unwrap_or(usize::MAX);
+                if self.peek() == Some('~') {
+                    self.i += 1;
+                    let st = self.i;
+                    while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+                        self.i += 1;
+                    }
+                    let step: String = self.c[st..self.i].iter().collect();
+                    return Ok(Some(Addr::Step(first, step.parse().unwrap_or(0))));
+                }
+                Ok(Some(Addr::Line(first)))
             }
             Some('$') => {
                 self.i += 1;
@@ -360,6 +372,13 @@ struct Line<'a> {
 fn addr_match(a: &Addr, l: &Line<'_>) -> bool {
     match a {
         Addr::Line(n) => l.n == *n,
+        Addr::Step(first, step) => {
+            if *step == 0 {
+                l.n == *first
+            } else {
+                l.n >= *first && (l.n - first) % step == 0
+            }
+        }
         Addr::Last => l.last,
         Addr::Re(r) => r.is_match(&l.text),
     }
