@@ -35,6 +35,9 @@ fn run_lines(world: &mut World, session: &mut Session, script: &str, stdin: &[u8
     let mut chunk_line = 1;
     let mut line_no = 0;
     let lines: Vec<&str> = script.split_inclusive('\n').collect();
+    // While a here-document body is being read, only its end marker can complete the command,
+    // so long bodies are not parsed again line by line.
+    let mut waiting_for: Option<String> = None;
     for (i, line) in lines.iter().enumerate() {
         line_no += 1;
         if chunk.is_empty() {
@@ -42,7 +45,18 @@ fn run_lines(world: &mut World, session: &mut Session, script: &str, stdin: &[u8
         }
         chunk.push_str(line);
         let last = i + 1 == lines.len();
-        if needs_more_input(&chunk) && !last {
+        if let Some(delim) = &waiting_for {
+            let bare = line.trim_end_matches('\n');
+            if !last && bare != delim && bare.trim_start_matches('\t') != delim {
+                continue;
+            }
+        }
+        waiting_for = None;
+        if !last && needs_more_input(&chunk) {
+            waiting_for = match parser::parse(&chunk) {
+                Ok((_, Some((_, delim)))) => Some(delim),
+                _ => None,
+            };
             continue;
         }
         let text = std::mem::take(&mut chunk);
@@ -148,11 +162,28 @@ pub fn prompt(session: &Session) -> String {
 /// Whether `text` is an unfinished command (open quote, heredoc without its end marker, trailing
 /// `|`, `&&`, `||` or `\`, an open `if`/`{` …), so an interactive terminal should ask for another line.
 pub fn needs_more_input(text: &str) -> bool {
-    match parser::parse(text) {
-        Ok((_, open)) => open.is_some(),
-        Err(ParseError::Eof | ParseError::Lex(LexError::OpenQuote(..) | LexError::Continuation)) => true,
-        Err(_) => false,
+    // A terminal asks again after every line of a pasted here-document: remember the last text
+    // that was waiting for an end marker, so the body is not parsed again for each new line.
+    thread_local! {
+        static WAITING: std::cell::RefCell<Option<(String, String)>> = const { std::cell::RefCell::new(None) };
     }
+    let still_waiting = WAITING.with(|w| {
+        w.borrow().as_ref().is_some_and(|(prefix, delim)| {
+            text.len() > prefix.len()
+                && text.starts_with(prefix.as_str())
+                && text[prefix.len()..].lines().all(|l| l != delim && l.trim_start_matches('\t') != delim)
+        })
+    });
+    if still_waiting {
+        return true;
+    }
+    let (more, open) = match parser::parse(text) {
+        Ok((_, open)) => (open.is_some(), open),
+        Err(ParseError::Eof | ParseError::Lex(LexError::OpenQuote(..) | LexError::Continuation)) => (true, None),
+        Err(_) => (false, None),
+    };
+    WAITING.with(|w| *w.borrow_mut() = open.map(|(_, delim)| (text.to_string(), delim)));
+    more
 }
 
 #[cfg(test)]
