@@ -16,11 +16,13 @@ const TABLE: &[(&str, BuiltinFn)] = &[
     ("alias", alias),
     ("bash", bash),
     ("bind", true_),
+    ("break", break_),
     ("builtin", builtin),
     ("cd", cd),
     ("clear", clear),
     ("command", command),
     ("compgen", true_),
+    ("continue", continue_),
     ("complete", true_),
     ("compopt", true_),
     ("declare", declare),
@@ -383,6 +385,45 @@ fn exit(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], o
 fn return_(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], _: &mut Output) -> i32 {
     sh.returning = true;
     argv.get(1).and_then(|n| n.parse::<i64>().ok()).map_or(sh.session.frame().last_status, |v| (v & 0xff) as i32)
+}
+
+fn loop_levels(sh: &Shell<'_>, argv: &[String], out: &mut Output) -> Option<u32> {
+    match argv.get(1).map(|a| a.parse::<u32>()) {
+        None => Some(1),
+        Some(Ok(n)) if n > 0 => Some(n.min(sh.loops.max(1))),
+        Some(_) => {
+            out.err(format!("bash: {}: {}: loop count out of range\n", argv[0], argv[1]));
+            None
+        }
+    }
+}
+
+fn break_(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], out: &mut Output) -> i32 {
+    if sh.loops == 0 {
+        out.err("bash: break: only meaningful in a `for', `while', or `until' loop\n");
+        return 0;
+    }
+    match loop_levels(sh, argv, out) {
+        Some(n) => {
+            sh.breaking = n;
+            0
+        }
+        None => 1,
+    }
+}
+
+fn continue_(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], out: &mut Output) -> i32 {
+    if sh.loops == 0 {
+        out.err("bash: continue: only meaningful in a `for', `while', or `until' loop\n");
+        return 0;
+    }
+    match loop_levels(sh, argv, out) {
+        Some(n) => {
+            sh.continuing = n;
+            0
+        }
+        None => 1,
+    }
 }
 
 fn eval(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], stdin: &[u8], out: &mut Output) -> i32 {

@@ -43,6 +43,10 @@ pub struct Shell<'w> {
     /// Paths of process substitutions to remove after the command.
     pub temp_files: Vec<(String, String)>,
     pub next_fd: u32,
+    /// Enclosing loops, and pending `break N` / `continue N` levels.
+    pub loops: u32,
+    pub breaking: u32,
+    pub continuing: u32,
     /// `$0` when a script or `bash -c … NAME` set it.
     pub arg0: Option<String>,
     /// How far `read` has consumed each input it was given (keyed by the input's address).
@@ -61,6 +65,9 @@ impl<'w> Shell<'w> {
             depth: 0,
             temp_files: Vec::new(),
             next_fd: 63,
+            loops: 0,
+            breaking: 0,
+            continuing: 0,
             arg0: None,
             read_offsets: Default::default(),
         }
@@ -72,6 +79,20 @@ impl<'w> Shell<'w> {
     }
 
     fn stopped(&self) -> bool {
+        self.exit.is_some() || self.returning || self.breaking > 0 || self.continuing > 0
+    }
+
+    /// After a loop body: whether `break` ends this loop (consuming one level of `break N` /
+    /// `continue N`, the rest propagate outwards).
+    fn loop_should_end(&mut self) -> bool {
+        if self.breaking > 0 {
+            self.breaking -= 1;
+            return true;
+        }
+        if self.continuing > 0 {
+            self.continuing -= 1;
+            return self.continuing > 0;
+        }
         self.exit.is_some() || self.returning
     }
 
@@ -174,28 +195,32 @@ impl<'w> Shell<'w> {
                     None => sh.positional.clone(),
                 };
                 let mut status = 0;
+                sh.loops += 1;
                 for item in items {
-                    if sh.stopped() {
-                        break;
-                    }
                     sh.session.set_var(var, &item);
                     status = sh.run_list(body, stdin, out);
+                    if sh.loop_should_end() {
+                        break;
+                    }
                 }
+                sh.loops -= 1;
                 status
             }),
             Command::While { until, cond, body, redirs } => self.with_redirs(redirs, stdin, out, |sh, stdin, out| {
                 let mut status = 0;
+                sh.loops += 1;
                 // Loops are bounded: programs never block, so an endless loop would hang the tutor.
                 for _ in 0..10_000 {
                     let c = sh.run_list(cond, stdin, out);
-                    if sh.stopped() || ((c == 0) == *until) {
+                    if sh.loop_should_end() || ((c == 0) == *until) {
                         break;
                     }
                     status = sh.run_list(body, stdin, out);
-                    if sh.stopped() {
+                    if sh.loop_should_end() {
                         break;
                     }
                 }
+                sh.loops -= 1;
                 status
             }),
             Command::Case { word, arms, redirs } => self.with_redirs(redirs, stdin, out, |sh, stdin, out| {

@@ -57,6 +57,17 @@ impl Shell<'_> {
                     let t = self.tilde(user);
                     f.push_str(&t, false);
                 }
+                Part::Param { name, op: ParamOp::Plain, quoted: true } if name == "@" => {
+                    // "$@": one field per positional parameter, joined to the text around it.
+                    for (i, p) in self.positional.clone().iter().enumerate() {
+                        if i > 0 {
+                            f.quoted = true;
+                            f.end_field();
+                        }
+                        f.quoted = true;
+                        f.push_str(p, false);
+                    }
+                }
                 Part::Param { quoted, .. } | Part::CmdSub { quoted, .. } | Part::Arith { quoted, .. } => {
                     let v = self.expand_part(part, out);
                     if *quoted {
