@@ -111,10 +111,16 @@ fn run_chunk(
             return 2;
         }
     };
+    let frames = session.frames.len();
     let mut sh = Shell::new(world, session);
+    sh.positional = sh.session.frame().positional.clone();
     let status = sh.run_list(&list, stdin, out);
     let exit = sh.exit;
+    let positional = std::mem::take(&mut sh.positional);
     drop(sh);
+    if session.frames.len() == frames {
+        session.frame_mut().positional = positional;
+    }
     match exit {
         Some(code) if session.frames.len() > 1 => {
             // Leaving an `ssh` login shell: back to the host we came from.

@@ -45,6 +45,14 @@ impl Fields {
 impl Shell<'_> {
     /// Expands a word into fields (splitting and globbing as bash does for command arguments).
     pub fn expand_fields(&mut self, w: &Word, out: &mut Output) -> Vec<String> {
+        // A lone "$@" with no positional parameters is no word at all.
+        if let [Part::Quoted(q), Part::Param { name, op: ParamOp::Plain, quoted: true }] = w.parts.as_slice()
+            && q.is_empty()
+            && name == "@"
+            && self.positional.is_empty()
+        {
+            return Vec::new();
+        }
         let mut f = Fields::default();
         for part in &w.parts {
             match part {

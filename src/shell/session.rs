@@ -22,6 +22,9 @@ pub struct Frame {
     /// `sudo -i` / `su -` on the same host.
     #[serde(default)]
     pub via_ssh: bool,
+    /// `$1 …` of the interactive shell (`set -- a b`).
+    #[serde(default)]
+    pub positional: Vec<String>,
 }
 
 impl Frame {
@@ -50,6 +53,7 @@ impl Frame {
             last_status: 0,
             functions: BTreeMap::new(),
             via_ssh: false,
+            positional: Vec::new(),
         }
     }
 }
