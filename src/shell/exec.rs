@@ -433,7 +433,26 @@ impl<'w> Shell<'w> {
     }
 
     fn run_simple(&mut self, cmd: &Simple, stdin: &[u8], out: &mut Output) -> i32 {
-        let cmd = self.expand_aliases(cmd);
+        let (cmd, expanded) = self.expand_aliases(cmd);
+        // An alias holding a whole list (`alias x='cd /tmp; ls'`) is run as source text with the
+        // rest of the words after it.
+        if let Some(first) = cmd.words.first().and_then(Word::plain)
+            && !expanded.iter().any(|a| a == first)
+            && cmd.redirs.is_empty()
+            && cmd.assigns.is_empty()
+            && let Some(value) = self.session.frame().aliases.get(first).cloned()
+            && self.depth < MAX_DEPTH
+        {
+            let rest: Vec<&str> = cmd.words[1..].iter().map(|w| w.raw.as_str()).collect();
+            let src = if rest.is_empty() { value } else { format!("{value} {}", rest.join(" ")) };
+            // Aliases are not expanded again inside their own text.
+            let saved = self.session.frame_mut().aliases.remove(first);
+            let status = self.run_source(&src, stdin, out);
+            if let Some(v) = saved {
+                self.session.frame_mut().aliases.insert(first.to_string(), v);
+            }
+            return status;
+        }
         self.sub_status = None;
         let mut argv = Vec::new();
         for w in &cmd.words {
@@ -488,7 +507,7 @@ impl<'w> Shell<'w> {
     }
 
     /// Replaces a leading alias (recursively, each alias once) as bash does before parsing the rest.
-    fn expand_aliases(&self, cmd: &Simple) -> Simple {
+    fn expand_aliases(&self, cmd: &Simple) -> (Simple, Vec<String>) {
         let mut cmd = cmd.clone();
         let mut seen: Vec<String> = Vec::new();
         while let Some(first) = cmd.words.first().and_then(Word::plain).map(str::to_string) {
@@ -496,7 +515,6 @@ impl<'w> Shell<'w> {
                 break;
             }
             let Some(value) = self.session.frame().aliases.get(&first).cloned() else { break };
-            seen.push(first);
             let Ok((list, _)) = parser::parse(&value) else { break };
             let [item] = list.items.as_slice() else { break };
             let [Command::Simple(a)] = item.first.cmds.as_slice() else { break };
@@ -510,8 +528,9 @@ impl<'w> Shell<'w> {
             let mut redirs = a.redirs.clone();
             redirs.extend(cmd.redirs.iter().cloned());
             cmd = Simple { assigns, words, redirs };
+            seen.push(first);
         }
-        cmd
+        (cmd, seen)
     }
 
     /// Runs one command by name: a function, a builtin, or a program from the table.

@@ -376,7 +376,7 @@ fn addr_match(a: &Addr, l: &Line<'_>) -> bool {
             if *step == 0 {
                 l.n == *first
             } else {
-                l.n >= *first && (l.n - first) % step == 0
+                l.n >= *first && (l.n - first).is_multiple_of(*step)
             }
         }
         Addr::Last => l.last,
