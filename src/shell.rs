@@ -24,6 +24,8 @@ pub use session::Session;
 /// show and the status of the last command. Each complete command is parsed and run in turn, as
 /// bash reads a script; `exit` at the top level ends the script and marks the session exited.
 pub fn run_script(world: &mut World, session: &mut Session, script: &str) -> (Output, i32) {
+    // A session saved after `exit` starts again as a new terminal would.
+    session.exited = false;
     let mut out = Output::default();
     let status = run_lines(world, session, script, b"", true, &mut out);
     (out, status)
