@@ -100,7 +100,7 @@ fn echo_(_: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], o
 
 fn printf_(_: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], out: &mut Output) -> i32 {
     let Some(fmt) = argv.get(1) else {
-        out.err("bash: printf: usage: printf [-v var] format [arguments]\n");
+        out.err("printf: usage: printf [-v var] format [arguments]\n");
         return 2;
     };
     let (text, errors) = printf::format(fmt, &argv[2..]);

@@ -20,7 +20,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
         match n.parse::<f64>() {
             Ok(v) => values.push(v),
             Err(_) => {
-                ctx.out.err(format!("seq: invalid floating point argument: '{n}'\nTry 'seq --help' for more information.\n"));
+                ctx.out.err(format!("seq: invalid floating point argument: ‘{n}’\nTry 'seq --help' for more information.\n"));
                 return 1;
             }
         }
@@ -39,7 +39,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
         }
     };
     if inc == 0.0 {
-        ctx.out.err(format!("seq: invalid Zero increment value: '{}'\nTry 'seq --help' for more information.\n", nums[1]));
+        ctx.out.err(format!("seq: invalid Zero increment value: ‘{}’\nTry 'seq --help' for more information.\n", nums[1]));
         return 1;
     }
     let decimals = nums.iter().map(|n| n.split_once('.').map_or(0, |(_, d)| d.len())).max().unwrap_or(0);

@@ -25,7 +25,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
         match seconds(a) {
             Some(s) => total += s,
             None => {
-                ctx.out.err(format!("sleep: invalid time interval '{a}'\nTry 'sleep --help' for more information.\n"));
+                ctx.out.err(format!("sleep: invalid time interval ‘{a}’\nTry 'sleep --help' for more information.\n"));
                 return 1;
             }
         }

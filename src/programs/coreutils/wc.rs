@@ -28,11 +28,13 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
     let mut status = 0;
     let mut errors = Vec::new();
     let mut total_size = 0usize;
+    // Inputs that are not regular files (stdin, directories) make GNU wc use width 7.
     let mut has_stdin = false;
     for f in &files {
         let data = match util::read_input(ctx, f) {
             Ok(d) => d,
             Err(FsError::IsADirectory) => {
+                has_stdin = true;
                 errors.push((rows.len(), format!("wc: {f}: Is a directory\n")));
                 rows.push(([0; 5], Some(f.clone())));
                 status = 1;

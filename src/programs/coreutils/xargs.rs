@@ -78,7 +78,10 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
             s if s.starts_with("-n") && s.len() > 2 => max_args = s[2..].parse().ok(),
             s if s.starts_with("-I") && s.len() > 2 => replace = Some(s[2..].to_string()),
             s if s.starts_with('-') && s.len() > 1 => {
-                ctx.out.err(format!("xargs: invalid option -- '{}'\nUsage: xargs [OPTION]... COMMAND [INITIAL-ARGS]...\nTry 'xargs --help' for more information.\n", s.chars().nth(1).unwrap_or('-')));
+                ctx.out.err(format!(
+                    "xargs: invalid option -- '{}'\nTry 'xargs --help' for more information.\n",
+                    s.chars().nth(1).unwrap_or('-')
+                ));
                 return 1;
             }
             _ => break,
