@@ -167,6 +167,12 @@ pub fn prompt(session: &Session) -> String {
     format!("root@{}:{shown}# ", session.host())
 }
 
+/// A backslash before the final newline (or at the very end) continues the line.
+fn ends_in_continuation(text: &str) -> bool {
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    body.chars().rev().take_while(|c| *c == '\\').count() % 2 == 1
+}
+
 /// Whether `text` is an unfinished command (open quote, heredoc without its end marker, trailing
 /// `|`, `&&`, `||` or `\`, an open `if`/`{` …), so an interactive terminal should ask for another line.
 pub fn needs_more_input(text: &str) -> bool {
@@ -182,7 +188,7 @@ pub fn needs_more_input(text: &str) -> bool {
                 && text[prefix.len()..].lines().all(|l| l != delim && l.trim_start_matches('\t') != delim)
         })
     });
-    if still_waiting {
+    if still_waiting || ends_in_continuation(text) {
         return true;
     }
     let (more, open) = match parser::parse(text) {

@@ -456,7 +456,11 @@ impl Lexer<'_> {
                 '\\' => {
                     self.pos += 1;
                     match self.peek() {
-                        None => return Err(LexError::Continuation),
+                        // A backslash at the very end of the input is a literal backslash.
+                        None => {
+                            flush(&mut lit, &mut parts);
+                            parts.push(Part::Quoted("\\".to_string()));
+                        }
                         Some('\n') => {
                             self.pos += 1;
                             self.line += 1;
@@ -1030,7 +1034,8 @@ mod tests {
         assert_eq!(tokenize("echo 'abc").unwrap_err(), LexError::OpenQuote('\'', 1));
         assert_eq!(tokenize("echo \"abc").unwrap_err(), LexError::OpenQuote('"', 1));
         assert_eq!(tokenize("echo $(ls").unwrap_err(), LexError::OpenQuote(')', 1));
-        assert_eq!(tokenize("echo \\").unwrap_err(), LexError::Continuation);
+        // A final backslash is literal (an interactive terminal asks for more first).
+        assert!(tokenize("echo \\").is_ok_and(|(t, _)| matches!(&t[1].tok, Tok::Word(w) if w.parts == [Part::Quoted("\\".into())])));
     }
 
     #[test]
