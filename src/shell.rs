@@ -115,6 +115,7 @@ fn run_chunk(
     };
     let frames = session.frames.len();
     let mut sh = Shell::new(world, session);
+    sh.read_rc(out);
     sh.positional = sh.session.frame().positional.clone();
     let status = sh.run_list(&list, stdin, out);
     let exit = sh.exit;

@@ -713,6 +713,7 @@ fn ssh(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], stdin: &[u8]
         let mut frame = Frame::login(&host);
         frame.via_ssh = true;
         sh.session.frames.push(frame);
+        sh.read_rc(out);
         return 0;
     }
     let mut child = super::Session::new(&host);
@@ -723,9 +724,10 @@ fn ssh(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], stdin: &[u8]
 }
 
 /// A root login shell on the same host (the learner is already root): `exit` comes back.
-fn push_login_shell(sh: &mut Shell<'_>) -> i32 {
+fn push_login_shell(sh: &mut Shell<'_>, out: &mut Output) -> i32 {
     let host = sh.session.host().to_string();
     sh.session.frames.push(Frame::login(&host));
+    sh.read_rc(out);
     0
 }
 
@@ -741,7 +743,7 @@ fn su(sh: &mut Shell<'_>, argv: &[String], assigns: &[(String, String)], stdin: 
         return bash(sh, &line, assigns, stdin, out);
     }
     match args.iter().find(|a| !a.starts_with('-')) {
-        None | Some(&"root") => push_login_shell(sh),
+        None | Some(&"root") => push_login_shell(sh, out),
         Some(user) => {
             out.err(format!("su: user {user} does not exist or the user entry does not contain all the required fields\n"));
             1
@@ -773,13 +775,13 @@ fn sudo(sh: &mut Shell<'_>, argv: &[String], assigns: &[(String, String)], stdin
     let rest = argv.get(i..).unwrap_or(&[]);
     if rest.is_empty() {
         if login {
-            return push_login_shell(sh);
+            return push_login_shell(sh, out);
         }
         out.err("usage: sudo -h | -K | -k | -V\nusage: sudo -v [-ABkNnS] [-g group] [-h host] [-p prompt] [-u user]\nusage: sudo -l [-ABkNnS] [-g group] [-h host] [-p prompt] [-U user]\n            [-u user] [command [arg ...]]\nusage: sudo [-ABbEHkNnPS] [-r role] [-t type] [-C num] [-D directory]\n            [-g group] [-h host] [-p prompt] [-R directory] [-T timeout]\n            [-u user] [VAR=value] [-i | -s] [command [arg ...]]\nusage: sudo -e [-ABkNnS] [-r role] [-t type] [-C num] [-D directory]\n            [-g group] [-h host] [-p prompt] [-R directory] [-T timeout]\n            [-u user] file ...\n");
         return 1;
     }
     if matches!(rest[0].as_str(), "bash" | "sh") && rest.len() == 1 {
-        return push_login_shell(sh);
+        return push_login_shell(sh, out);
     }
     // Builtins and programs alike (sudo finds programs on PATH; a builtin name is not one).
     if find(&rest[0]).is_some() && program_path(&rest[0]).is_none() {

@@ -630,6 +630,22 @@ impl<'w> Shell<'w> {
         }
     }
 
+    /// Reads `~/.bashrc` if the current frame is a login shell that has not read it yet.
+    pub fn read_rc(&mut self, out: &mut Output) {
+        if !self.session.frame().rc_pending {
+            return;
+        }
+        self.session.frame_mut().rc_pending = false;
+        let home = self.session.var("HOME").unwrap_or("/root").to_string();
+        let path = crate::host::fs::resolve(&home, ".bashrc");
+        let host = self.session.host().to_string();
+        let Some(Ok(text)) = self.world.hosts.get(&host).map(|h| h.fs.read_string(&path)) else { return };
+        let saved = self.session.frame().last_status;
+        self.run_source(&text, b"", out);
+        self.returning = false;
+        self.session.frame_mut().last_status = saved;
+    }
+
     /// Runs source in a subshell (a copy of this session) and returns its stdout; stderr passes through.
     pub fn capture(&mut self, src: &str, stdin: &[u8], out: &mut Output) -> (Vec<u8>, i32) {
         if self.depth >= MAX_DEPTH {
@@ -671,6 +687,7 @@ impl<'w> Shell<'w> {
 /// only, no aliases.
 pub fn child_session(host: &str, cwd: &str, env: &BTreeMap<String, String>) -> Session {
     let mut session = Session::new(host);
+    session.frame_mut().rc_pending = false;
     session.frame_mut().vars.clear();
     session.frame_mut().exported.clear();
     for (k, v) in env {

@@ -25,6 +25,9 @@ pub struct Frame {
     /// `$1 …` of the interactive shell (`set -- a b`).
     #[serde(default)]
     pub positional: Vec<String>,
+    /// An interactive login shell reads `~/.bashrc` before its first command.
+    #[serde(default)]
+    pub rc_pending: bool,
 }
 
 impl Frame {
@@ -54,6 +57,7 @@ impl Frame {
             functions: BTreeMap::new(),
             via_ssh: false,
             positional: Vec::new(),
+            rc_pending: true,
         }
     }
 }
