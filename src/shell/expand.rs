@@ -29,15 +29,18 @@ impl Fields {
         self.quoted = false;
     }
 
-    /// Adds an unquoted expansion result, splitting it on IFS whitespace.
-    fn push_split(&mut self, s: &str) {
-        let mut first = true;
-        for piece in s.split([' ', '\t', '\n']) {
-            if !first {
+    /// Adds an unquoted expansion result, splitting it on IFS: runs of IFS whitespace separate
+    /// fields, each other IFS character ends one (so `a,,b` with `IFS=,` has an empty middle).
+    fn push_split(&mut self, s: &str, ifs: &str) {
+        for c in s.chars() {
+            if !ifs.contains(c) {
+                self.cur.push((c, true));
+            } else if c.is_whitespace() {
                 self.end_field();
+            } else {
+                self.done.push((std::mem::take(&mut self.cur), self.quoted));
+                self.quoted = false;
             }
-            first = false;
-            self.push_str(piece, true);
         }
     }
 }
@@ -82,7 +85,8 @@ impl Shell<'_> {
                         f.quoted = true;
                         f.push_str(&v, false);
                     } else {
-                        f.push_split(&v);
+                        let ifs = self.session.var("IFS").unwrap_or(" \t\n").to_string();
+                        f.push_split(&v, &ifs);
                     }
                 }
                 Part::ProcSub(src) => {
