@@ -122,7 +122,7 @@ fn interactive(world: &mut World, session: &mut Session) -> i32 {
             continue;
         }
         status = run_and_print(world, session, &std::mem::take(&mut pending));
-        if session.frames.is_empty() {
+        if session.exited {
             return status;
         }
     }

@@ -15,17 +15,24 @@ pub struct Frame {
     pub exported: Vec<String>,
     pub aliases: BTreeMap<String, String>,
     pub last_status: i32,
+    /// Shell functions by name: their `{ … }` source.
+    #[serde(default)]
+    pub functions: BTreeMap<String, String>,
+    /// Whether this shell came from `ssh` (leaving it closes the connection) rather than
+    /// `sudo -i` / `su -` on the same host.
+    #[serde(default)]
+    pub via_ssh: bool,
+    /// `$1 …` of the interactive shell (`set -- a b`).
+    #[serde(default)]
+    pub positional: Vec<String>,
+    /// An interactive login shell reads `~/.bashrc` before its first command.
+    #[serde(default)]
+    pub rc_pending: bool,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Session {
-    pub frames: Vec<Frame>,
-    pub history: Vec<String>,
-}
-
-impl Session {
-    /// A root login shell on `host` in `/root`.
-    pub fn new(host: &str) -> Self {
+impl Frame {
+    /// A fresh root login shell on `host` in `/root` (what `ssh host` gives).
+    pub fn login(host: &str) -> Self {
         let mut vars = BTreeMap::new();
         for (k, v) in [
             ("HOME", "/root"),
@@ -39,11 +46,35 @@ impl Session {
         ] {
             vars.insert(k.to_string(), v.to_string());
         }
-        let exported = vars.keys().cloned().collect();
-        Session {
-            frames: vec![Frame { host: host.to_string(), cwd: "/root".into(), vars, exported, aliases: BTreeMap::new(), last_status: 0 }],
-            history: Vec::new(),
+        let exported = vars.keys().filter(|k| *k != "HOSTNAME").cloned().collect();
+        Frame {
+            host: host.to_string(),
+            cwd: "/root".into(),
+            vars,
+            exported,
+            aliases: BTreeMap::new(),
+            last_status: 0,
+            functions: BTreeMap::new(),
+            via_ssh: false,
+            positional: Vec::new(),
+            rc_pending: true,
         }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Session {
+    pub frames: Vec<Frame>,
+    pub history: Vec<String>,
+    /// Set when the top-level shell ran `exit`: the terminal should close.
+    #[serde(default)]
+    pub exited: bool,
+}
+
+impl Session {
+    /// A root login shell on `host` in `/root`.
+    pub fn new(host: &str) -> Self {
+        Session { frames: vec![Frame::login(host)], history: Vec::new(), exited: false }
     }
 
     pub fn frame(&self) -> &Frame {
@@ -66,6 +97,15 @@ impl Session {
         let f = self.frame_mut();
         f.cwd = cwd.to_string();
         f.vars.insert("PWD".into(), cwd.to_string());
+    }
+
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.frame().vars.get(name).map(String::as_str)
+    }
+
+    /// Sets a shell variable (exported ones stay exported).
+    pub fn set_var(&mut self, name: &str, value: &str) {
+        self.frame_mut().vars.insert(name.to_string(), value.to_string());
     }
 
     pub fn export(&mut self, name: &str, value: &str) {

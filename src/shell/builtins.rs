@@ -1,0 +1,883 @@
+//! Commands the shell runs itself because they change or read its own state (`cd`, `export`,
+//! `alias`, `source`, `exit`, `ssh` …), with bash's messages. One table, like the program table.
+
+use super::exec::{Shell, child_session};
+use super::lexer;
+use super::session::Frame;
+use crate::programs::coreutils::{echo, printf};
+use crate::programs::{self, Output};
+
+pub type BuiltinFn = fn(&mut Shell<'_>, &[String], &[(String, String)], &[u8], &mut Output) -> i32;
+
+const TABLE: &[(&str, BuiltinFn)] = &[
+    (".", source),
+    (":", true_),
+    ("[", test_bracket),
+    ("alias", alias),
+    ("bash", bash),
+    ("bind", true_),
+    ("break", break_),
+    ("builtin", builtin),
+    ("cd", cd),
+    ("clear", clear),
+    ("command", command),
+    ("compgen", true_),
+    ("continue", continue_),
+    ("complete", true_),
+    ("compopt", true_),
+    ("declare", declare),
+    ("echo", echo_),
+    ("eval", eval),
+    ("exit", exit),
+    ("export", export),
+    ("false", false_),
+    ("hash", true_),
+    ("history", history),
+    ("jobs", true_),
+    ("let", let_),
+    ("local", declare),
+    ("logout", exit),
+    ("printf", printf_),
+    ("pwd", pwd),
+    ("read", read),
+    ("return", return_),
+    ("set", set),
+    ("sh", bash),
+    ("shift", shift),
+    ("shopt", true_),
+    ("source", source),
+    ("ssh", ssh),
+    ("su", su),
+    ("sudo", sudo),
+    ("test", test),
+    ("time", time),
+    ("trap", true_),
+    ("true", true_),
+    ("type", type_),
+    ("typeset", declare),
+    ("ulimit", true_),
+    ("umask", true_),
+    ("unalias", unalias),
+    ("unset", unset),
+    ("wait", true_),
+];
+
+/// Commands that are programs on a real system but need the shell's state here; `type` and
+/// `which` report them at their usual paths.
+pub const SHELL_PROGRAMS: &[(&str, &str)] =
+    &[("bash", "/usr/bin/bash"), ("sh", "/usr/bin/sh"), ("ssh", "/usr/bin/ssh"), ("su", "/usr/bin/su"), ("sudo", "/usr/bin/sudo")];
+
+const KEYWORDS: &[&str] = &[
+    "if", "then", "else", "elif", "fi", "case", "esac", "for", "select", "while", "until", "do", "done", "in", "function", "time", "{",
+    "}", "!", "[[", "]]", "coproc",
+];
+
+pub fn find(name: &str) -> Option<BuiltinFn> {
+    TABLE.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
+}
+
+fn is_builtin(name: &str) -> bool {
+    find(name).is_some() && !SHELL_PROGRAMS.iter().any(|(n, _)| *n == name)
+}
+
+/// Where a program lives, from the program table or the shell-run programs.
+pub fn program_path(name: &str) -> Option<&'static str> {
+    SHELL_PROGRAMS.iter().find(|(n, _)| *n == name).map(|(_, p)| *p).or_else(|| programs::find(name).map(|p| p.path))
+}
+
+fn true_(_: &mut Shell<'_>, _: &[String], _: &[(String, String)], _: &[u8], _: &mut Output) -> i32 {
+    0
+}
+
+fn false_(_: &mut Shell<'_>, _: &[String], _: &[(String, String)], _: &[u8], _: &mut Output) -> i32 {
+    1
+}
+
+fn echo_(_: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], out: &mut Output) -> i32 {
+    out.out(echo::render(&argv[1..]));
+    0
+}
+
+fn printf_(_: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], out: &mut Output) -> i32 {
+    let Some(fmt) = argv.get(1) else {
+        out.err("printf: usage: printf [-v var] format [arguments]\n");
+        return 2;
+    };
+    let (text, errors) = printf::format(fmt, &argv[2..]);
+    // bash writes errors at once and the formatted text when the builtin finishes.
+    for e in &errors {
+        out.err(format!("bash: printf: {e}\n"));
+    }
+    out.out(text);
+    i32::from(!errors.is_empty())
+}
+
+fn clear(_: &mut Shell<'_>, _: &[String], _: &[(String, String)], _: &[u8], out: &mut Output) -> i32 {
+    out.out("\x1b[H\x1b[2J\x1b[3J");
+    0
+}
+
+fn pwd(sh: &mut Shell<'_>, _: &[String], _: &[(String, String)], _: &[u8], out: &mut Output) -> i32 {
+    out.out(format!("{}\n", sh.session.cwd()));
+    0
+}
+
+fn cd(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], out: &mut Output) -> i32 {
+    let args: Vec<&String> = argv[1..].iter().filter(|a| !matches!(a.as_str(), "-L" | "-P" | "--")).collect();
+    if args.len() > 1 {
+        out.err("bash: cd: too many arguments\n");
+        return 1;
+    }
+    let mut print = false;
+    let target = match args.first().map(|s| s.as_str()) {
+        None => match sh.session.var("HOME") {
+            Some(h) => h.to_string(),
+            None => {
+                out.err("bash: cd: HOME not set\n");
+                return 1;
+            }
+        },
+        Some("-") => match sh.session.var("OLDPWD") {
+            Some(o) => {
+                print = true;
+                o.to_string()
+            }
+            None => {
+                out.err("bash: cd: OLDPWD not set\n");
+                return 1;
+            }
+        },
+        Some(t) => t.to_string(),
+    };
+    let path = crate::host::fs::resolve(sh.session.cwd(), &target);
+    let host = sh.session.host().to_string();
+    let kind = sh.world.hosts.get(&host).map(|h| (h.fs.exists(&path), h.fs.is_dir(&path)));
+    match kind {
+        Some((true, true)) => {
+            let old = sh.session.cwd().to_string();
+            sh.session.set_var("OLDPWD", &old);
+            sh.session.set_cwd(&path);
+            if print {
+                out.out(format!("{path}\n"));
+            }
+            0
+        }
+        Some((true, false)) => {
+            out.err(format!("bash: cd: {target}: Not a directory\n"));
+            1
+        }
+        _ => {
+            out.err(format!("bash: cd: {target}: No such file or directory\n"));
+            1
+        }
+    }
+}
+
+/// Quotes a value the way bash's `alias` and `declare -p` listings do.
+fn single_quote(v: &str) -> String {
+    format!("'{}'", v.replace('\'', "'\\''"))
+}
+
+fn alias(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], out: &mut Output) -> i32 {
+    let args: Vec<&String> = argv[1..].iter().filter(|a| a.as_str() != "-p").collect();
+    if args.is_empty() {
+        for (k, v) in &sh.session.frame().aliases {
+            out.out(format!("alias {k}={}\n", single_quote(v)));
+        }
+        return 0;
+    }
+    let mut status = 0;
+    for a in args {
+        match a.split_once('=') {
+            Some((name, value)) => {
+                sh.session.frame_mut().aliases.insert(name.to_string(), value.to_string());
+            }
+            None => match sh.session.frame().aliases.get(a.as_str()) {
+                Some(v) => out.out(format!("alias {a}={}\n", single_quote(v))),
+                None => {
+                    out.err(format!("bash: alias: {a}: not found\n"));
+                    status = 1;
+                }
+            },
+        }
+    }
+    status
+}
+
+fn unalias(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], out: &mut Output) -> i32 {
+    if argv.len() == 1 {
+        out.err("unalias: usage: unalias [-a] name [name ...]\n");
+        return 2;
+    }
+    let mut status = 0;
+    for a in &argv[1..] {
+        if a == "-a" {
+            sh.session.frame_mut().aliases.clear();
+        } else if sh.session.frame_mut().aliases.remove(a.as_str()).is_none() {
+            out.err(format!("bash: unalias: {a}: not found\n"));
+            status = 1;
+        }
+    }
+    status
+}
+
+fn export(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], out: &mut Output) -> i32 {
+    let args: Vec<&String> = argv[1..].iter().filter(|a| !matches!(a.as_str(), "-p" | "--")).collect();
+    if args.is_empty() {
+        let f = sh.session.frame();
+        let mut names: Vec<&String> = f.exported.iter().collect();
+        names.sort();
+        for n in names {
+            match f.vars.get(n) {
+                Some(v) => out.out(format!("declare -x {n}=\"{}\"\n", v.replace('\\', "\\\\").replace('"', "\\\"").replace('$', "\\$"))),
+                None => out.out(format!("declare -x {n}\n")),
+            }
+        }
+        return 0;
+    }
+    let mut status = 0;
+    for a in args {
+        let (name, value) = match a.split_once('=') {
+            Some((n, v)) => (n, Some(v)),
+            None => (a.as_str(), None),
+        };
+        if !lexer::is_name(name) {
+            out.err(format!("bash: export: `{a}': not a valid identifier\n"));
+            status = 1;
+            continue;
+        }
+        let value = value.map(str::to_string).or_else(|| sh.session.var(name).map(str::to_string));
+        match value {
+            Some(v) => sh.session.export(name, &v),
+            None => {
+                let f = sh.session.frame_mut();
+                if !f.exported.iter().any(|e| e == name) {
+                    f.exported.push(name.to_string());
+                }
+            }
+        }
+    }
+    status
+}
+
+fn unset(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], out: &mut Output) -> i32 {
+    let mut functions = false;
+    let mut status = 0;
+    for a in &argv[1..] {
+        match a.as_str() {
+            "-f" => functions = true,
+            "-v" => functions = false,
+            name if !lexer::is_name(name) => {
+                out.err(format!("bash: unset: `{name}': not a valid identifier\n"));
+                status = 1;
+            }
+            name => {
+                let f = sh.session.frame_mut();
+                if functions {
+                    f.functions.remove(name);
+                } else {
+                    f.vars.remove(name);
+                    f.exported.retain(|e| e != name);
+                }
+            }
+        }
+    }
+    status
+}
+
+fn declare(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], _: &mut Output) -> i32 {
+    let export = argv[1..].iter().any(|a| a.starts_with('-') && a.contains('x'));
+    for a in argv[1..].iter().filter(|a| !a.starts_with('-')) {
+        let (name, value) = a.split_once('=').unwrap_or((a.as_str(), ""));
+        if !lexer::is_name(name) {
+            continue;
+        }
+        if export {
+            sh.session.export(name, value);
+        } else if a.contains('=') || sh.session.var(name).is_none() {
+            sh.session.set_var(name, value);
+        }
+    }
+    0
+}
+
+fn let_(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], out: &mut Output) -> i32 {
+    let mut last = 0;
+    for a in &argv[1..] {
+        let session = &*sh.session;
+        match super::arith::eval(a, &mut |n| session.var(n).map(str::to_string)) {
+            Ok(v) => last = v,
+            Err(e) => {
+                out.err(format!("bash: let: {a}: {e}\n"));
+                return 1;
+            }
+        }
+    }
+    i32::from(last == 0)
+}
+
+fn set(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], out: &mut Output) -> i32 {
+    if argv.len() == 1 {
+        for (k, v) in &sh.session.frame().vars {
+            let shown = if v.chars().all(|c| c.is_ascii_alphanumeric() || "/._-:=@%+,".contains(c)) && !v.is_empty() {
+                v.clone()
+            } else {
+                single_quote(v)
+            };
+            out.out(format!("{k}={shown}\n"));
+        }
+        return 0;
+    }
+    if let Some(i) = argv.iter().position(|a| a == "--") {
+        sh.positional = argv[i + 1..].to_vec();
+    }
+    0
+}
+
+fn shift(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], _: &mut Output) -> i32 {
+    let n = argv.get(1).and_then(|a| a.parse::<usize>().ok()).unwrap_or(1);
+    if n > sh.positional.len() {
+        return 1;
+    }
+    sh.positional.drain(..n);
+    0
+}
+
+fn history(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], out: &mut Output) -> i32 {
+    match argv.get(1).map(String::as_str) {
+        Some("-c") => {
+            sh.session.history.clear();
+            return 0;
+        }
+        Some(n) if n.parse::<usize>().is_err() => {
+            out.err(format!("bash: history: {n}: numeric argument required\n"));
+            return 1;
+        }
+        _ => {}
+    }
+    let total = sh.session.history.len();
+    let count = argv.get(1).and_then(|n| n.parse::<usize>().ok()).unwrap_or(total).min(total);
+    for (i, line) in sh.session.history.iter().enumerate().skip(total - count) {
+        out.out(format!("{:>5}  {line}\n", i + 1));
+    }
+    0
+}
+
+fn exit(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], out: &mut Output) -> i32 {
+    let status = match argv.get(1) {
+        None => sh.session.frame().last_status,
+        Some(n) => match n.parse::<i64>() {
+            Ok(v) => (v & 0xff) as i32,
+            Err(_) => {
+                out.err(format!("bash: exit: {n}: numeric argument required\n"));
+                2
+            }
+        },
+    };
+    if argv.len() > 2 && argv[1].parse::<i64>().is_ok() {
+        out.err("bash: exit: too many arguments\n");
+        return 1;
+    }
+    sh.exit = Some(status);
+    status
+}
+
+fn return_(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], _: &mut Output) -> i32 {
+    sh.returning = true;
+    argv.get(1).and_then(|n| n.parse::<i64>().ok()).map_or(sh.session.frame().last_status, |v| (v & 0xff) as i32)
+}
+
+fn loop_levels(sh: &Shell<'_>, argv: &[String], out: &mut Output) -> Option<u32> {
+    match argv.get(1).map(|a| a.parse::<u32>()) {
+        None => Some(1),
+        Some(Ok(n)) if n > 0 => Some(n.min(sh.loops.max(1))),
+        Some(_) => {
+            out.err(format!("bash: {}: {}: loop count out of range\n", argv[0], argv[1]));
+            None
+        }
+    }
+}
+
+fn break_(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], out: &mut Output) -> i32 {
+    if sh.loops == 0 {
+        out.err("bash: break: only meaningful in a `for', `while', or `until' loop\n");
+        return 0;
+    }
+    match loop_levels(sh, argv, out) {
+        Some(n) => {
+            sh.breaking = n;
+            0
+        }
+        None => 1,
+    }
+}
+
+fn continue_(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], out: &mut Output) -> i32 {
+    if sh.loops == 0 {
+        out.err("bash: continue: only meaningful in a `for', `while', or `until' loop\n");
+        return 0;
+    }
+    match loop_levels(sh, argv, out) {
+        Some(n) => {
+            sh.continuing = n;
+            0
+        }
+        None => 1,
+    }
+}
+
+fn eval(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], stdin: &[u8], out: &mut Output) -> i32 {
+    let src = argv[1..].join(" ");
+    sh.run_source(&src, stdin, out)
+}
+
+fn source(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], stdin: &[u8], out: &mut Output) -> i32 {
+    let Some(file) = argv.get(1) else {
+        out.err(format!("bash: {}: filename argument required\n{}: usage: {} filename [arguments]\n", argv[0], argv[0], argv[0]));
+        return 2;
+    };
+    let path = crate::host::fs::resolve(sh.session.cwd(), file);
+    let host = sh.session.host().to_string();
+    let read = sh.world.hosts.get(&host).map(|h| h.fs.read_string(&path));
+    match read {
+        Some(Ok(text)) => {
+            let saved = (argv.len() > 2).then(|| std::mem::replace(&mut sh.positional, argv[2..].to_vec()));
+            let status = sh.run_source(&text, stdin, out);
+            sh.returning = false;
+            if let Some(p) = saved {
+                sh.positional = p;
+            }
+            status
+        }
+        Some(Err(e)) => {
+            out.err(format!("bash: {file}: {e}\n"));
+            1
+        }
+        None => 1,
+    }
+}
+
+fn read(sh: &mut Shell<'_>, argv: &[String], assigns: &[(String, String)], stdin: &[u8], _: &mut Output) -> i32 {
+    let mut names = Vec::new();
+    let mut raw = false;
+    let mut it = argv[1..].iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "-r" => raw = true,
+            "-p" | "-t" | "-u" | "-n" | "-d" => {
+                it.next();
+            }
+            s if s.starts_with('-') => {}
+            s => names.push(s.to_string()),
+        }
+    }
+    // Successive `read`s on the same input (a `while read` loop) consume it line by line.
+    let key = (stdin.as_ptr() as usize, stdin.len());
+    let offset = sh.read_offsets.get(&key).copied().unwrap_or(0);
+    if offset >= stdin.len() {
+        return 1;
+    }
+    let rest = &stdin[offset..];
+    let (line, used) = match rest.iter().position(|b| *b == b'\n') {
+        Some(i) => (&rest[..i], i + 1),
+        None => (rest, rest.len()),
+    };
+    sh.read_offsets.insert(key, offset + used);
+    let mut line = String::from_utf8_lossy(line).into_owned();
+    if !raw {
+        line = line.replace('\\', "");
+    }
+    if names.is_empty() {
+        names.push("REPLY".to_string());
+    }
+    // Each name takes one field; the last takes the rest of the line as it was written.
+    // IFS whitespace runs count as one separator, other IFS characters each separate.
+    let ifs: Vec<char> = assigns
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "IFS")
+        .map(|(_, v)| v.clone())
+        .or_else(|| sh.session.var("IFS").map(str::to_string))
+        .unwrap_or_else(|| " \t\n".to_string())
+        .chars()
+        .collect();
+    let is_ws = |c: char| ifs.contains(&c) && c.is_whitespace();
+    let mut rest = line.trim_matches(is_ws);
+    for (i, name) in names.iter().enumerate() {
+        let value = if i + 1 == names.len() {
+            rest.to_string()
+        } else {
+            let end = rest.find(|c| ifs.contains(&c)).unwrap_or(rest.len());
+            let (field, after) = rest.split_at(end);
+            let mut after = after.trim_start_matches(is_ws);
+            if let Some(c) = after.chars().next()
+                && ifs.contains(&c)
+                && !c.is_whitespace()
+            {
+                after = after[c.len_utf8()..].trim_start_matches(is_ws);
+            }
+            rest = after;
+            field.to_string()
+        };
+        sh.session.set_var(name, &value);
+    }
+    0
+}
+
+fn type_(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], out: &mut Output) -> i32 {
+    let mut terse = false;
+    let mut path_only = false;
+    let mut status = 0;
+    for a in &argv[1..] {
+        match a.as_str() {
+            "-t" => {
+                terse = true;
+                continue;
+            }
+            "-p" | "-P" => {
+                path_only = true;
+                continue;
+            }
+            "-a" => continue,
+            _ => {}
+        }
+        let f = sh.session.frame();
+        let found: Option<(&str, String)> = if path_only {
+            program_path(a).map(|p| ("file", p.to_string()))
+        } else if let Some(v) = f.aliases.get(a.as_str()) {
+            Some(("alias", format!("{a} is aliased to `{v}'")))
+        } else if KEYWORDS.contains(&a.as_str()) {
+            Some(("keyword", format!("{a} is a shell keyword")))
+        } else if let Some(body) = f.functions.get(a.as_str()) {
+            Some(("function", format!("{a} is a function\n{a} () \n{body}")))
+        } else if is_builtin(a) {
+            Some(("builtin", format!("{a} is a shell builtin")))
+        } else {
+            program_path(a).map(|p| ("file", format!("{a} is {p}")))
+        };
+        match found {
+            Some((kind, text)) => {
+                if terse {
+                    out.out(format!("{kind}\n"));
+                } else {
+                    out.out(format!("{text}\n"));
+                }
+            }
+            None => {
+                if !terse && !path_only {
+                    out.err(format!("bash: type: {a}: not found\n"));
+                }
+                status = 1;
+            }
+        }
+    }
+    status
+}
+
+fn command(sh: &mut Shell<'_>, argv: &[String], assigns: &[(String, String)], stdin: &[u8], out: &mut Output) -> i32 {
+    match argv.get(1).map(String::as_str) {
+        Some("-v" | "-V") => {
+            let mut status = 0;
+            for a in &argv[2..] {
+                if let Some(v) = sh.session.frame().aliases.get(a.as_str()) {
+                    out.out(format!("alias {a}={}\n", single_quote(v)));
+                } else if is_builtin(a) || sh.session.frame().functions.contains_key(a.as_str()) || KEYWORDS.contains(&a.as_str()) {
+                    out.out(format!("{a}\n"));
+                } else if let Some(p) = program_path(a) {
+                    out.out(format!("{p}\n"));
+                } else {
+                    status = 1;
+                }
+            }
+            status
+        }
+        Some(_) => {
+            let rest = &argv[1..];
+            match find(&rest[0]) {
+                Some(b) => b(sh, rest, assigns, stdin, out),
+                None => sh.run_program(rest, assigns, stdin, out),
+            }
+        }
+        None => 0,
+    }
+}
+
+fn builtin(sh: &mut Shell<'_>, argv: &[String], assigns: &[(String, String)], stdin: &[u8], out: &mut Output) -> i32 {
+    let Some(name) = argv.get(1) else { return 0 };
+    match find(name) {
+        Some(b) if is_builtin(name) => b(sh, &argv[1..], assigns, stdin, out),
+        _ => {
+            out.err(format!("bash: builtin: {name}: not a shell builtin\n"));
+            1
+        }
+    }
+}
+
+/// `bash -c LINE`, `bash FILE`, `bash < script`: a child shell with the exported environment.
+fn bash(sh: &mut Shell<'_>, argv: &[String], assigns: &[(String, String)], stdin: &[u8], out: &mut Output) -> i32 {
+    let mut i = 1;
+    let mut script: Option<String> = None;
+    let mut positional = Vec::new();
+    let mut arg0: Option<String> = None;
+    while i < argv.len() {
+        let a = &argv[i];
+        if a == "-c" {
+            let Some(line) = argv.get(i + 1) else {
+                out.err(format!("{}: -c: option requires an argument\n", argv[0]));
+                return 2;
+            };
+            script = Some(line.clone());
+            arg0 = argv.get(i + 2).cloned();
+            positional = argv.get(i + 3..).map(<[String]>::to_vec).unwrap_or_default();
+            break;
+        } else if a.starts_with('-') && a.len() > 1 {
+            i += 1;
+        } else {
+            let path = crate::host::fs::resolve(sh.session.cwd(), a);
+            let host = sh.session.host().to_string();
+            match sh.world.hosts.get(&host).map(|h| h.fs.read_string(&path)) {
+                Some(Ok(t)) => script = Some(t),
+                _ => {
+                    out.err(format!("{}: {a}: No such file or directory\n", argv[0]));
+                    return 127;
+                }
+            }
+            positional = argv[i + 1..].to_vec();
+            arg0 = Some(a.clone());
+            break;
+        }
+    }
+    let (script, stdin) = match script {
+        Some(s) => (s, stdin),
+        None => (String::from_utf8_lossy(stdin).into_owned(), &[][..]),
+    };
+    if let Err(e) = super::parser::parse(&script) {
+        // A non-interactive bash names where it read the text (`-c` or the file) and the line.
+        let origin = if arg0.is_some() && !argv.iter().any(|a| a == "-c") { arg0.clone().unwrap_or_default() } else { "-c".to_string() };
+        let lines = script.lines().count().max(1);
+        let msg = match &e {
+            super::parser::ParseError::Unexpected(_) => {
+                let line = script.lines().next().unwrap_or("");
+                format!("{}: {origin}: line 1: {e}\n{}: {origin}: line 1: `{line}'\n", argv[0], argv[0])
+            }
+            super::parser::ParseError::Lex(lexer::LexError::OpenQuote(q, l)) => {
+                format!("{}: {origin}: line {l}: unexpected EOF while looking for matching `{q}'\n", argv[0])
+            }
+            _ => format!("{}: {origin}: line {}: syntax error: unexpected end of file\n", argv[0], lines + 1),
+        };
+        out.err(msg);
+        return 2;
+    }
+    let mut env = sh.session.env();
+    for (k, v) in assigns {
+        env.insert(k.clone(), v.clone());
+    }
+    let host = sh.session.host().to_string();
+    let mut child = child_session(&host, sh.session.cwd(), &env);
+    let mut inner = Shell::new(sh.world, &mut child);
+    inner.positional = positional;
+    inner.arg0 = arg0;
+    inner.depth = sh.depth + 1;
+    let status = inner.run_source(&script, stdin, out);
+    inner.exit.unwrap_or(status)
+}
+
+/// `ssh [user@]HOST [COMMAND…]`: a login shell on another host, or one command run there.
+fn ssh(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], stdin: &[u8], out: &mut Output) -> i32 {
+    let mut i = 1;
+    while i < argv.len() && argv[i].starts_with('-') {
+        // Options that take a value.
+        if matches!(argv[i].as_str(), "-o" | "-i" | "-p" | "-l" | "-F" | "-J" | "-E" | "-b" | "-c" | "-L" | "-R" | "-D" | "-W" | "-S") {
+            i += 1;
+        }
+        i += 1;
+    }
+    let Some(target) = argv.get(i) else {
+        out.err(
+            "usage: ssh [-46AaCfGgKkMNnqsTtVvXxYy] [-B bind_interface] [-b bind_address]\n           [-c cipher_spec] [-D [bind_address:]port] [-E log_file] [-e escape_char]\n           [-F configfile] [-I pkcs11] [-i identity_file] [-J destination] [-L address]\n           [-l login_name] [-m mac_spec] [-O ctl_cmd] [-o option] [-P tag] [-p port]\n           [-R address] [-S ctl_path] [-W host:port] [-w local_tun[:remote_tun]]\n           destination [command [argument ...]]\n",
+        );
+        return 255;
+    };
+    let name = target.rsplit_once('@').map_or(target.as_str(), |(_, h)| h);
+    let host = if sh.world.hosts.contains_key(name) {
+        Some(name.to_string())
+    } else {
+        sh.world.hosts.values().find(|h| h.ip == name).map(|h| h.name.clone())
+    };
+    let Some(host) = host else {
+        out.err(format!("ssh: Could not resolve hostname {name}: Name or service not known\n"));
+        return 255;
+    };
+    let command = argv[i + 1..].join(" ");
+    if command.is_empty() {
+        let mut frame = Frame::login(&host);
+        frame.via_ssh = true;
+        sh.session.frames.push(frame);
+        sh.read_rc(out);
+        return 0;
+    }
+    let mut child = super::Session::new(&host);
+    let mut inner = Shell::new(sh.world, &mut child);
+    inner.depth = sh.depth + 1;
+    let status = inner.run_source(&command, stdin, out);
+    inner.exit.unwrap_or(status)
+}
+
+/// A root login shell on the same host (the learner is already root): `exit` comes back.
+fn push_login_shell(sh: &mut Shell<'_>, out: &mut Output) -> i32 {
+    let host = sh.session.host().to_string();
+    sh.session.frames.push(Frame::login(&host));
+    sh.read_rc(out);
+    0
+}
+
+/// `su [-] [root]`, `su -c CMD`.
+fn su(sh: &mut Shell<'_>, argv: &[String], assigns: &[(String, String)], stdin: &[u8], out: &mut Output) -> i32 {
+    let args: Vec<&str> = argv[1..].iter().map(String::as_str).collect();
+    if let Some(i) = args.iter().position(|a| *a == "-c") {
+        let Some(cmd) = args.get(i + 1) else {
+            out.err("su: option requires an argument -- 'c'\nTry 'su --help' for more information.\n");
+            return 1;
+        };
+        let line = vec!["bash".to_string(), "-c".to_string(), (*cmd).to_string()];
+        return bash(sh, &line, assigns, stdin, out);
+    }
+    match args.iter().find(|a| !a.starts_with('-')) {
+        None | Some(&"root") => push_login_shell(sh, out),
+        Some(user) => {
+            out.err(format!("su: user {user} does not exist or the user entry does not contain all the required fields\n"));
+            1
+        }
+    }
+}
+
+/// `sudo -i`, `sudo -s`, `sudo su -`, `sudo bash`: a root shell; `sudo CMD …`: runs it.
+fn sudo(sh: &mut Shell<'_>, argv: &[String], assigns: &[(String, String)], stdin: &[u8], out: &mut Output) -> i32 {
+    let mut i = 1;
+    let mut login = false;
+    while let Some(a) = argv.get(i) {
+        match a.as_str() {
+            "-i" | "-s" | "--login" | "--shell" => login = true,
+            "-u" | "-g" => i += 1,
+            "-E" | "-H" | "-n" | "-k" | "--preserve-env" => {}
+            "--" => {
+                i += 1;
+                break;
+            }
+            s if s.starts_with('-') => {
+                out.err(format!("sudo: invalid option -- '{}'\nusage: sudo -h | -K | -k | -V\n", s.chars().nth(1).unwrap_or('-')));
+                return 1;
+            }
+            _ => break,
+        }
+        i += 1;
+    }
+    let rest = argv.get(i..).unwrap_or(&[]);
+    if rest.is_empty() {
+        if login {
+            return push_login_shell(sh, out);
+        }
+        out.err("usage: sudo -h | -K | -k | -V\nusage: sudo -v [-ABkNnS] [-g group] [-h host] [-p prompt] [-u user]\nusage: sudo -l [-ABkNnS] [-g group] [-h host] [-p prompt] [-U user]\n            [-u user] [command [arg ...]]\nusage: sudo [-ABbEHkNnPS] [-r role] [-t type] [-C num] [-D directory]\n            [-g group] [-h host] [-p prompt] [-R directory] [-T timeout]\n            [-u user] [VAR=value] [-i | -s] [command [arg ...]]\nusage: sudo -e [-ABkNnS] [-r role] [-t type] [-C num] [-D directory]\n            [-g group] [-h host] [-p prompt] [-R directory] [-T timeout]\n            [-u user] file ...\n");
+        return 1;
+    }
+    if matches!(rest[0].as_str(), "bash" | "sh") && rest.len() == 1 {
+        return push_login_shell(sh, out);
+    }
+    // Builtins and programs alike (sudo finds programs on PATH; a builtin name is not one).
+    if find(&rest[0]).is_some() && program_path(&rest[0]).is_none() {
+        out.err(format!("sudo: {}: command not found\n", rest[0]));
+        return 1;
+    }
+    sh.dispatch(rest, assigns, stdin, out)
+}
+
+/// `time CMD …`: runs the command and reports bash's timing lines (simulated commands take no time).
+fn time(sh: &mut Shell<'_>, argv: &[String], assigns: &[(String, String)], stdin: &[u8], out: &mut Output) -> i32 {
+    let status = if argv.len() > 1 { sh.dispatch(&argv[1..], assigns, stdin, out) } else { 0 };
+    out.err("\nreal\t0m0.000s\nuser\t0m0.000s\nsys\t0m0.000s\n");
+    status
+}
+
+fn test(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], out: &mut Output) -> i32 {
+    test_eval(sh, &argv[1..], false, out)
+}
+
+fn test_bracket(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], out: &mut Output) -> i32 {
+    if argv.last().map(String::as_str) != Some("]") {
+        out.err("bash: [: missing `]'\n");
+        return 2;
+    }
+    test_eval(sh, &argv[1..argv.len() - 1], false, out)
+}
+
+/// `test` / `[` / `[[`: 0 true, 1 false, 2 error. `double` enables `[[`'s `==` globbing, `&&`, `||`.
+pub fn test_eval(sh: &Shell<'_>, args: &[String], double: bool, out: &mut Output) -> i32 {
+    let name = if double { "[[" } else { "test" };
+    match test_expr(sh, args, double) {
+        Ok(true) => 0,
+        Ok(false) => 1,
+        Err(e) => {
+            if name == "test" {
+                out.err(format!("bash: test: {e}\n"));
+            } else {
+                out.err(format!("bash: {e}\n"));
+            }
+            2
+        }
+    }
+}
+
+fn test_expr(sh: &Shell<'_>, args: &[String], double: bool) -> Result<bool, String> {
+    // `||` / `-o` bind loosest, then `&&` / `-a`.
+    for (i, a) in args.iter().enumerate() {
+        if (double && a == "||") || (!double && a == "-o" && i > 0 && i + 1 < args.len()) {
+            return Ok(test_expr(sh, &args[..i], double)? || test_expr(sh, &args[i + 1..], double)?);
+        }
+    }
+    for (i, a) in args.iter().enumerate() {
+        if (double && a == "&&") || (!double && a == "-a" && i > 0 && i + 1 < args.len()) {
+            return Ok(test_expr(sh, &args[..i], double)? && test_expr(sh, &args[i + 1..], double)?);
+        }
+    }
+    let fs_check = |path: &str, f: &dyn Fn(&crate::host::fs::Node) -> bool| {
+        let p = crate::host::fs::resolve(sh.session.cwd(), path);
+        sh.world.hosts.get(sh.session.host()).and_then(|h| h.fs.get(&p)).is_some_and(f)
+    };
+    let int = |s: &str| s.trim().parse::<i64>().map_err(|_| format!("{s}: integer expression expected"));
+    match args {
+        [] => Ok(false),
+        [a] => Ok(!a.is_empty()),
+        [bang, rest @ ..] if bang == "!" => Ok(!test_expr(sh, rest, double)?),
+        [open, inner @ .., close] if open == "(" && close == ")" => test_expr(sh, inner, double),
+        [op, v] => match op.as_str() {
+            "-z" => Ok(v.is_empty()),
+            "-n" => Ok(!v.is_empty()),
+            "-e" | "-a" => Ok(fs_check(v, &|_| true)),
+            "-f" => Ok(fs_check(v, &|n| matches!(n, crate::host::fs::Node::File { .. }))),
+            "-d" => Ok(fs_check(v, &|n| matches!(n, crate::host::fs::Node::Dir { .. }))),
+            "-s" => Ok(fs_check(v, &|n| matches!(n, crate::host::fs::Node::File { data, .. } if !data.is_empty()))),
+            "-r" | "-w" => Ok(fs_check(v, &|_| true)),
+            "-x" => Ok(fs_check(v, &|n| match n {
+                crate::host::fs::Node::File { mode, .. } | crate::host::fs::Node::Dir { mode } => mode & 0o111 != 0,
+            })),
+            "-L" | "-h" | "-p" | "-S" | "-b" | "-c" => Ok(false),
+            "-v" => Ok(sh.session.var(v).is_some()),
+            _ => Err(format!("{op}: unary operator expected")),
+        },
+        [l, op, r] => match op.as_str() {
+            "=" | "==" => Ok(if double { super::expand::glob_str(r, l) } else { l == r }),
+            "!=" => Ok(if double { !super::expand::glob_str(r, l) } else { l != r }),
+            "=~" if double => Ok(regex::Regex::new(r).is_ok_and(|re| re.is_match(l))),
+            "<" => Ok(l < r),
+            ">" => Ok(l > r),
+            "-eq" => Ok(int(l)? == int(r)?),
+            "-ne" => Ok(int(l)? != int(r)?),
+            "-lt" => Ok(int(l)? < int(r)?),
+            "-le" => Ok(int(l)? <= int(r)?),
+            "-gt" => Ok(int(l)? > int(r)?),
+            "-ge" => Ok(int(l)? >= int(r)?),
+            _ => Err(format!("{op}: binary operator expected")),
+        },
+        _ => Err("too many arguments".to_string()),
+    }
+}
