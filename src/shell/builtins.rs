@@ -99,11 +99,13 @@ fn echo_(_: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], o
 }
 
 fn printf_(_: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], out: &mut Output) -> i32 {
-    let Some(fmt) = argv.get(1) else {
+    // `printf -- FORMAT` is how formats starting with `-` are written; `--` ends the options.
+    let first = if argv.get(1).is_some_and(|a| a == "--") { 2 } else { 1 };
+    let Some(fmt) = argv.get(first) else {
         out.err("printf: usage: printf [-v var] format [arguments]\n");
         return 2;
     };
-    let (text, errors) = printf::format(fmt, &argv[2..]);
+    let (text, errors) = printf::format(fmt, &argv[first + 1..]);
     // bash writes errors at once and the formatted text when the builtin finishes.
     for e in &errors {
         out.err(format!("bash: printf: {e}\n"));

@@ -346,6 +346,8 @@ pub fn format(fmt: &str, args: &[String]) -> (Vec<u8>, Vec<String>) {
 }
 
 pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
+    // `printf -- FORMAT`: `--` ends the options, as in the bash builtin.
+    let args = if args.first().is_some_and(|a| a == "--") { &args[1..] } else { args };
     let Some(fmt) = args.first() else {
         ctx.out.err("printf: missing operand\nTry 'printf --help' for more information.\n");
         return 1;

@@ -102,7 +102,21 @@ pub struct Resolved {
 pub fn load_config(ctx: &mut Ctx<'_>, flags: &Parsed) -> Result<Kubeconfig, KubeconfigError> {
     let home = ctx.var("HOME").unwrap_or("/root").to_string();
     let (files, explicit) = chain(flags.get("kubeconfig"), ctx.var("KUBECONFIG"), &home, &ctx.cwd);
-    Kubeconfig::load(ctx.fs(), files, explicit)
+    // Errors name a file as the user wrote it (`"bad.conf"`, not `"/root/bad.conf"`), as
+    // client-go's loading rules keep the given paths.
+    let given: Vec<String> = match (flags.get("kubeconfig").filter(|p| !p.is_empty()), ctx.var("KUBECONFIG").filter(|l| !l.is_empty())) {
+        (Some(p), _) => vec![p.to_string()],
+        (None, Some(list)) => list.split(':').filter(|p| !p.is_empty()).map(str::to_string).collect(),
+        (None, None) => Vec::new(),
+    };
+    let cwd = ctx.cwd.clone();
+    Kubeconfig::load(ctx.fs(), files, explicit).map_err(|e| match e {
+        KubeconfigError::Load { path, message } => {
+            let shown = given.iter().find(|g| crate::host::fs::resolve(&cwd, g) == path).cloned().unwrap_or(path);
+            KubeconfigError::Load { path: shown, message }
+        }
+        other => other,
+    })
 }
 
 /// Resolves context, cluster, user, server and namespace from the kubeconfig and the flags, with
