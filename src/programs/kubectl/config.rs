@@ -279,7 +279,8 @@ mod tests {
         assert_eq!(out, "kubernetes-admin@kubernetes\nlab\n");
         let (out, _, _) = kubectl(&mut world, &env, "config set-context lab --namespace=y");
         assert_eq!(out, "Context \"lab\" modified.\n");
-        assert!(file(&world, "/root/b.conf").contains("namespace: y"));
+        // `y` is a YAML 1.1 boolean, so go-yaml quotes it.
+        assert!(file(&world, "/root/b.conf").contains("namespace: \"y\""));
         assert!(!file(&world, "/root/.kube/config").contains("lab"));
         let (_, _, code) = kubectl(&mut world, &env, "config set-context fresh --cluster=kubernetes");
         assert_eq!(code, 0);

@@ -27,7 +27,8 @@ fn resolve_ago(v: &Value, now: i64) -> Value {
 fn describe_pod_matches_real_kubectl() {
     let fixture: Value = serde_json::from_str(include_str!("fixtures/describe-pod.json")).expect("fixture");
     let mut w = scenario::default_world();
-    w.clock.advance(400 * 86400);
+    // After the fixture pod started, but before the admin certificate (one year from the epoch) expires.
+    w.clock.advance(312 * 86400 + 3600);
     let now = w.clock.now;
     let pod = fixture["pod"].clone();
     let created = pod["metadata"]["creationTimestamp"].clone();
