@@ -4,11 +4,19 @@
 //! Everything that talks to a cluster goes through [`Api`], the way real clients go through the
 //! REST API: kubectl, controllers and graders alike.
 
+pub mod admission;
+pub mod allocators;
 pub mod api;
+pub mod decode;
+pub mod gc;
+pub mod kinds;
+pub mod quantity;
+pub mod rbac;
 pub mod resources;
 pub mod selector;
 pub mod status;
 pub mod store;
+pub mod validation;
 
 use serde::{Deserialize, Serialize};
 

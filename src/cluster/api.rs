@@ -4,7 +4,9 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Cluster, Registry, ResourceInfo, Status};
+use super::kinds::{self, Ctx};
+use super::resources::ApiGroup;
+use super::{Cause, Cluster, Reason, Registry, ResourceInfo, Status, admission, decode, gc, quantity, rbac, validation};
 use crate::world::{Clock, Rng};
 
 /// Who is making a request (`user.Info`).
@@ -77,116 +79,521 @@ pub struct Api<'w> {
     pub cluster: &'w mut Cluster,
     pub clock: &'w Clock,
     pub rng: &'w mut Rng,
+    /// Warnings of the last write (`Warning:` lines kubectl prints), e.g. unknown fields with
+    /// `fieldValidation=Warn`. Read them with [`Api::take_warnings`].
+    warnings: Vec<String>,
+}
+
+/// The `/status` and other subresource a request targets, split from `pods/status`.
+fn split_resource(res: &ResourceInfo) -> (&str, &str) {
+    res.name.split_once('/').unwrap_or((res.name.as_str(), ""))
 }
 
 impl<'w> Api<'w> {
     pub fn new(cluster: &'w mut Cluster, clock: &'w Clock, rng: &'w mut Rng) -> Self {
-        Api { cluster, clock, rng }
+        Api { cluster, clock, rng, warnings: Vec::new() }
     }
 
-    /// What this cluster serves: the built-in resources plus those of its CRDs.
+    /// The warnings the last request produced, emptied. kubectl prints each as
+    /// `Warning: <text>` on stderr.
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
+    }
+
+    /// What this cluster serves: the built-in resources plus those of its established CRDs.
     pub fn registry(&self) -> Registry {
-        Registry::builtin().clone()
+        let builtin = Registry::builtin();
+        let Some(crd_res) = builtin.lookup("customresourcedefinitions") else { return builtin.clone() };
+        let mut extra = Vec::new();
+        for crd in self.cluster.store.list(crd_res, None) {
+            extra.extend(crd_resources(crd));
+        }
+        if extra.is_empty() { builtin.clone() } else { builtin.with_extra(extra) }
+    }
+
+    fn check(&self, user: &UserInfo, verb: &str, res: &ResourceInfo, namespace: &str, name: &str) -> Result<(), Status> {
+        let (resource, sub) = split_resource(res);
+        let attrs = Attributes {
+            verb: verb.into(),
+            group: res.group.clone(),
+            resource: resource.into(),
+            subresource: sub.into(),
+            namespace: namespace.into(),
+            name: name.into(),
+            path: None,
+        };
+        match self.authorize(user, &attrs) {
+            Decision::Allow => Ok(()),
+            Decision::Deny(reason) => Err(rbac::forbidden(user, &attrs, &reason)),
+        }
+    }
+
+    /// Decodes a write's body: kind/apiVersion filled from the resource, strict field checking
+    /// per `fieldValidation`, quantities parsed, request namespace agreed.
+    fn decode(&mut self, res: &ResourceInfo, ns: &str, obj: &mut Value, opts: &WriteOptions) -> Result<(), Status> {
+        let Some(root) = obj.as_object_mut() else {
+            return Err(Status::bad_request("Object 'Kind' is missing in '".to_string() + &obj.to_string() + "'"));
+        };
+        root.entry("apiVersion").or_insert_with(|| json!(res.api_version()));
+        root.entry("kind").or_insert_with(|| json!(res.kind));
+        if root.get("apiVersion").and_then(Value::as_str) != Some(res.api_version().as_str()) || root.get("kind").and_then(Value::as_str) != Some(res.kind.as_str()) {
+            let got = root.get("apiVersion").and_then(Value::as_str).unwrap_or_default().to_string();
+            let kind = root.get("kind").and_then(Value::as_str).unwrap_or_default().to_string();
+            if kind != res.kind {
+                return Err(Status::bad_request(format!(
+                    "the kind of the object ({kind}) does not match the kind of the resource ({})",
+                    res.kind
+                )));
+            }
+            return Err(Status::bad_request(format!("the API version in the data ({got}) does not match the expected API version ({})", res.api_version())));
+        }
+        let findings = decode::check(&res.group, &res.kind, obj);
+        if let Some(err) = findings.type_error {
+            return Err(Status::bad_request(decode::cannot_handle(&res.kind, &res.version, &err)));
+        }
+        if let Some(err) = bad_quantity(obj) {
+            return Err(Status::bad_request(decode::cannot_handle(&res.kind, &res.version, &err)));
+        }
+        if !findings.unknown.is_empty() {
+            match opts.field_validation {
+                FieldValidation::Strict => {
+                    return Err(Status::bad_request(decode::cannot_handle(&res.kind, &res.version, &decode::strict_error(&findings.unknown))));
+                }
+                FieldValidation::Warn => {
+                    self.warnings.extend(findings.unknown.iter().map(|u| format!("unknown field \"{u}\"")));
+                    decode::drop_fields(obj, &findings.unknown);
+                }
+                FieldValidation::Ignore => decode::drop_fields(obj, &findings.unknown),
+            }
+        }
+        let meta = obj.as_object_mut().map(|o| kinds::child(o, "metadata"));
+        let Some(meta) = meta else { return Ok(()) };
+        if res.namespaced {
+            match meta.get("namespace").and_then(Value::as_str) {
+                Some(n) if !n.is_empty() && n != ns => {
+                    return Err(Status::bad_request("the namespace of the provided object does not match the namespace sent on the request"));
+                }
+                _ => {
+                    meta.insert("namespace".into(), json!(ns));
+                }
+            }
+        } else {
+            meta.remove("namespace");
+        }
+        Ok(())
     }
 
     /// Creates an object. `namespace` is the request's namespace (the URL's); the object's own
     /// `metadata.namespace` must agree with it when set.
     pub fn create(
         &mut self,
-        _user: &UserInfo,
+        user: &UserInfo,
         res: &ResourceInfo,
         namespace: Option<&str>,
         mut obj: Value,
         opts: &WriteOptions,
     ) -> Result<Value, Status> {
+        self.warnings.clear();
+        if !res.supports("create") {
+            return Err(Status::method_not_allowed());
+        }
         let ns = if res.namespaced { namespace.unwrap_or("default").to_string() } else { String::new() };
-        let meta = obj.as_object_mut().and_then(|o| o.get_mut("metadata")).and_then(Value::as_object_mut);
-        let Some(meta) = meta else {
-            return Err(Status::bad_request("Object 'metadata' is missing"));
-        };
+        self.check(user, "create", res, &ns, "")?;
+        self.decode(res, &ns, &mut obj, opts)?;
+        let strategy = kinds::strategy(&res.group, &res.kind);
+        (strategy.default)(&mut obj);
+        {
+            let mut req = admission::Request { res, namespace: &ns, store: &self.cluster.store, rng: self.rng };
+            admission::admit_create(&mut req, &mut obj)?;
+        }
+        // BeforeCreate: system fields, generated name, the strategy's PrepareForCreate.
+        let meta = kinds::child(obj.as_object_mut().ok_or_else(|| Status::bad_request("Object 'metadata' is missing"))?, "metadata");
         let mut name = meta.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
         if name.is_empty()
-            && let Some(prefix) = meta.get("generateName").and_then(Value::as_str)
+            && let Some(prefix) = meta.get("generateName").and_then(Value::as_str).filter(|p| !p.is_empty())
         {
             name = format!("{prefix}{}", self.rng.name_suffix(5));
             meta.insert("name".into(), json!(name));
         }
-        if name.is_empty() {
-            return Err(Status::invalid(
-                &res.kind,
-                &res.group,
-                "",
-                vec![super::Cause {
-                    kind: "FieldValueRequired".into(),
-                    message: "name or generateName is required".into(),
-                    field: "metadata.name".into(),
-                }],
-            ));
+        meta.insert("uid".into(), json!(self.rng.uuid()));
+        meta.insert("creationTimestamp".into(), json!(self.clock.rfc3339()));
+        meta.remove("resourceVersion");
+        meta.remove("deletionTimestamp");
+        meta.remove("managedFields");
+        if strategy.generation {
+            meta.insert("generation".into(), json!(1));
+        } else {
+            meta.remove("generation");
         }
-        if res.namespaced {
-            meta.insert("namespace".into(), json!(ns));
+        if strategy.status_subresource
+            && let Some(root) = obj.as_object_mut()
+        {
+            root.remove("status");
+        }
+        let mut causes = Vec::new();
+        {
+            let mut ctx = Ctx { store: &self.cluster.store, rng: self.rng };
+            if let Err(c) = (strategy.before_create)(&mut obj, &mut ctx) {
+                causes.extend(c);
+            }
+        }
+        let mut all = validate_meta(res, &obj, strategy.name_rule);
+        all.extend(causes);
+        all.extend((strategy.validate)(&obj));
+        all.extend(validate_custom(res, &obj));
+        if !all.is_empty() {
+            return Err(Status::invalid(&res.kind, &res.group, &name, all));
+        }
+        {
+            let mut req = admission::Request { res, namespace: &ns, store: &self.cluster.store, rng: self.rng };
+            admission::quota(&mut req, &obj)?;
         }
         if self.cluster.store.get(res, &ns, &name).is_some() {
             return Err(Status::already_exists(res, &name));
         }
-        meta.insert("uid".into(), json!(self.rng.uuid()));
-        meta.insert("creationTimestamp".into(), json!(self.clock.rfc3339()));
         if opts.dry_run {
             return Ok(obj);
         }
-        Ok(self.cluster.store.put(res, &ns, &name, obj))
+        let stored = self.cluster.store.put(res, &ns, &name, obj);
+        self.after_create(res, &stored);
+        Ok(stored)
     }
 
-    pub fn get(&self, _user: &UserInfo, res: &ResourceInfo, namespace: Option<&str>, name: &str) -> Result<Value, Status> {
+    /// Effects controllers would have within a second of a create, applied at once so that a
+    /// namespace is usable right away: its `default` ServiceAccount and `kube-root-ca.crt`
+    /// ConfigMap (serviceaccount and root-ca-cert-publisher controllers).
+    fn after_create(&mut self, res: &ResourceInfo, obj: &Value) {
+        if res.group.is_empty() && res.name == "namespaces" {
+            let ns = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default().to_string();
+            let system = UserInfo::system();
+            let reg = Registry::builtin();
+            if let Some(sa) = reg.lookup("serviceaccounts") {
+                let _ = self.create(&system, sa, Some(&ns), json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default"}}), &WriteOptions::default());
+            }
+            if let Some(cm) = reg.lookup("configmaps") {
+                let body = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "kube-root-ca.crt",
+                    "annotations": {"kubernetes.io/description": "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters."}},
+                    "data": {"ca.crt": crate::world::scenario::CA_CERT}});
+                let _ = self.create(&system, cm, Some(&ns), body, &WriteOptions::default());
+            }
+        }
+        if res.group == "rbac.authorization.k8s.io" && res.name == "clusterroles" {
+            rbac::aggregate(&mut self.cluster.store);
+        }
+    }
+
+    pub fn get(&self, user: &UserInfo, res: &ResourceInfo, namespace: Option<&str>, name: &str) -> Result<Value, Status> {
         let ns = if res.namespaced { namespace.unwrap_or("default") } else { "" };
+        self.check(user, "get", res, ns, name)?;
         self.cluster.store.get(res, ns, name).cloned().ok_or_else(|| Status::not_found(res, name))
     }
 
     /// Lists objects of one namespace, or of all namespaces when `namespace` is `None`.
-    pub fn list(&self, _user: &UserInfo, res: &ResourceInfo, namespace: Option<&str>, _opts: &ListOptions) -> Result<Vec<Value>, Status> {
+    pub fn list(&self, user: &UserInfo, res: &ResourceInfo, namespace: Option<&str>, _opts: &ListOptions) -> Result<Vec<Value>, Status> {
+        self.check(user, "list", res, if res.namespaced { namespace.unwrap_or("") } else { "" }, "")?;
         Ok(self.cluster.store.list(res, namespace).cloned().collect())
     }
 
     /// Replaces an object (PUT).
     pub fn update(
         &mut self,
-        _user: &UserInfo,
+        user: &UserInfo,
         res: &ResourceInfo,
         namespace: Option<&str>,
         obj: Value,
         opts: &WriteOptions,
     ) -> Result<Value, Status> {
+        self.write_existing(user, res, namespace, obj, opts, Target::Main)
+    }
+
+    /// Replaces an object's status (PUT on `/status`): only `status` changes.
+    pub fn update_status(
+        &mut self,
+        user: &UserInfo,
+        res: &ResourceInfo,
+        namespace: Option<&str>,
+        obj: Value,
+        opts: &WriteOptions,
+    ) -> Result<Value, Status> {
+        self.write_existing(user, res, namespace, obj, opts, Target::Status)
+    }
+
+    fn write_existing(
+        &mut self,
+        user: &UserInfo,
+        res: &ResourceInfo,
+        namespace: Option<&str>,
+        mut obj: Value,
+        opts: &WriteOptions,
+        target: Target,
+    ) -> Result<Value, Status> {
+        self.warnings.clear();
+        if !res.supports("update") {
+            return Err(Status::method_not_allowed());
+        }
         let ns = if res.namespaced { namespace.unwrap_or("default").to_string() } else { String::new() };
         let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default().to_string();
-        if self.cluster.store.get(res, &ns, &name).is_none() {
+        let status_res;
+        let authz_res = match target {
+            Target::Main => res,
+            Target::Status => {
+                status_res = ResourceInfo { name: format!("{}/status", res.name), ..res.clone() };
+                &status_res
+            }
+        };
+        self.check(user, "update", authz_res, &ns, &name)?;
+        self.decode(res, &ns, &mut obj, opts)?;
+        if name.is_empty() {
+            return Err(Status::invalid(&res.kind, &res.group, "", vec![validation::required("metadata.name", "name or generateName is required")]));
+        }
+        let Some(old) = self.cluster.store.get(res, &ns, &name).cloned() else {
             return Err(Status::not_found(res, &name));
+        };
+        let rv = obj.pointer("/metadata/resourceVersion").and_then(Value::as_str).unwrap_or_default();
+        if !rv.is_empty() && Some(rv) != old.pointer("/metadata/resourceVersion").and_then(Value::as_str) {
+            return Err(Status::conflict(res, &name));
+        }
+        let strategy = kinds::strategy(&res.group, &res.kind);
+        if target == Target::Status {
+            let mut next = old.clone();
+            next["status"] = obj.get("status").cloned().unwrap_or(json!({}));
+            obj = next;
+        } else {
+            (strategy.default)(&mut obj);
+            // PrepareForUpdate: system fields and (for kinds with a status subresource) status
+            // come from the stored object.
+            for key in ["uid", "creationTimestamp", "deletionTimestamp", "generation", "ownerReferences"] {
+                let old_v = old.pointer(&format!("/metadata/{key}")).cloned();
+                if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+                    match (key, old_v) {
+                        ("ownerReferences", _) => {}
+                        (_, Some(v)) => {
+                            meta.insert(key.into(), v);
+                        }
+                        (_, None) => {
+                            meta.remove(key);
+                        }
+                    }
+                }
+            }
+            if strategy.status_subresource
+                && let Some(root) = obj.as_object_mut()
+            {
+                match old.get("status") {
+                    Some(s) => root.insert("status".into(), s.clone()),
+                    None => root.remove("status"),
+                };
+            }
+            (strategy.prepare_update)(&mut obj, &old);
+            if strategy.generation && obj.get("spec") != old.get("spec") {
+                let g = old.pointer("/metadata/generation").and_then(Value::as_i64).unwrap_or(0) + 1;
+                obj["metadata"]["generation"] = json!(g);
+            }
+            let mut all = validate_meta(res, &obj, strategy.name_rule);
+            all.extend((strategy.validate)(&obj));
+            all.extend((strategy.validate_update)(&obj, &old));
+            all.extend(validate_custom(res, &obj));
+            if !all.is_empty() {
+                return Err(Status::invalid(&res.kind, &res.group, &name, all));
+            }
         }
         if opts.dry_run {
             return Ok(obj);
         }
-        Ok(self.cluster.store.put(res, &ns, &name, obj))
+        let stored = self.cluster.store.put(res, &ns, &name, obj);
+        if res.group == "rbac.authorization.k8s.io" && res.name == "clusterroles" {
+            rbac::aggregate(&mut self.cluster.store);
+        }
+        Ok(stored)
     }
 
-    /// Deletes an object and answers with it, as the API server does for most kinds.
+    /// Deletes an object and answers with it, as the API server does for most kinds. Dependents
+    /// are collected per `opts.propagation`; a namespace turns `Terminating` and is emptied and
+    /// removed by [`Api::settle`].
     pub fn delete(
         &mut self,
-        _user: &UserInfo,
+        user: &UserInfo,
         res: &ResourceInfo,
         namespace: Option<&str>,
         name: &str,
         opts: &DeleteOptions,
     ) -> Result<Value, Status> {
+        if !res.supports("delete") {
+            return Err(Status::method_not_allowed());
+        }
         let ns = if res.namespaced { namespace.unwrap_or("default") } else { "" };
-        let Some(obj) = self.cluster.store.get(res, ns, name).cloned() else {
+        self.check(user, "delete", res, ns, name)?;
+        let Some(mut obj) = self.cluster.store.get(res, ns, name).cloned() else {
             return Err(Status::not_found(res, name));
         };
-        if !opts.dry_run {
-            self.cluster.store.remove(res, ns, name);
+        if opts.dry_run {
+            return Ok(obj);
+        }
+        if res.group.is_empty() && res.name == "namespaces" {
+            if matches!(name, "default" | "kube-system" | "kube-public") {
+                return Err(Status::forbidden(res, name, &format!("this namespace may not be deleted")));
+            }
+            if obj.pointer("/status/phase").and_then(Value::as_str) != Some("Terminating") {
+                obj["metadata"]["deletionTimestamp"] = json!(self.clock.rfc3339());
+                obj["metadata"]["deletionGracePeriodSeconds"] = json!(0);
+                obj["status"] = json!({"phase": "Terminating"});
+                obj = self.cluster.store.put(res, ns, name, obj);
+            }
+            return Ok(obj);
+        }
+        self.cluster.store.remove(res, ns, name);
+        let uid = obj.pointer("/metadata/uid").and_then(Value::as_str).unwrap_or_default().to_string();
+        gc::collect(&mut self.cluster.store, &uid, opts.propagation);
+        if res.group == "rbac.authorization.k8s.io" && res.name == "clusterroles" {
+            rbac::aggregate(&mut self.cluster.store);
         }
         Ok(obj)
     }
+
+    /// Deletes every object of a resource in a namespace (or cluster-wide), answering with them.
+    pub fn delete_collection(
+        &mut self,
+        user: &UserInfo,
+        res: &ResourceInfo,
+        namespace: Option<&str>,
+        opts: &DeleteOptions,
+    ) -> Result<Vec<Value>, Status> {
+        let ns = if res.namespaced { namespace.unwrap_or("default") } else { "" };
+        self.check(user, "deletecollection", res, ns, "")?;
+        let names: Vec<String> = self
+            .cluster
+            .store
+            .list(res, if res.namespaced { Some(ns) } else { None })
+            .filter_map(|o| o.pointer("/metadata/name").and_then(Value::as_str).map(str::to_string))
+            .collect();
+        let mut out = Vec::new();
+        for n in names {
+            out.push(self.delete(&UserInfo::system(), res, Some(ns), &n, opts)?);
+        }
+        Ok(out)
+    }
+
+    /// Finishes what the namespace controller does a moment after a namespace is deleted: its
+    /// content goes, then the namespace itself. Call after every command.
+    pub fn settle(&mut self) {
+        let Some(ns_res) = Registry::builtin().lookup("namespaces") else { return };
+        let terminating: Vec<String> = self
+            .cluster
+            .store
+            .list(ns_res, None)
+            .filter(|n| n.pointer("/status/phase").and_then(Value::as_str) == Some("Terminating"))
+            .filter_map(|n| n.pointer("/metadata/name").and_then(Value::as_str).map(str::to_string))
+            .collect();
+        for ns in terminating {
+            gc::empty_namespace(&mut self.cluster.store, &ns);
+            self.cluster.store.remove(ns_res, "", &ns);
+        }
+    }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Main,
+    Status,
+}
+
+/// `ValidateObjectMeta`: the name (or generateName) by the kind's rule, labels.
+fn validate_meta(res: &ResourceInfo, obj: &Value, rule: validation::NameRule) -> Vec<Cause> {
+    let mut out = Vec::new();
+    let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default();
+    if name.is_empty() {
+        out.push(validation::required("metadata.name", "name or generateName is required"));
+    } else {
+        out.extend(validation::check_name(rule, name));
+    }
+    if res.namespaced && obj.pointer("/metadata/namespace").and_then(Value::as_str).is_none_or(str::is_empty) {
+        out.push(validation::required("metadata.namespace", ""));
+    }
+    out.extend(validation::check_labels("metadata.labels", obj.pointer("/metadata/labels")));
+    out
+}
+
+/// Custom resources must say the apiVersion and kind their CRD serves.
+fn validate_custom(res: &ResourceInfo, obj: &Value) -> Vec<Cause> {
+    if Registry::builtin().groups.iter().any(|g| g.name == res.group) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    if obj.get("kind").and_then(Value::as_str) != Some(res.kind.as_str()) {
+        out.push(validation::invalid("kind", obj.get("kind").unwrap_or(&Value::Null), &format!("must be {}", res.kind)));
+    }
+    if obj.get("apiVersion").and_then(Value::as_str) != Some(res.api_version().as_str()) {
+        out.push(validation::invalid("apiVersion", obj.get("apiVersion").unwrap_or(&Value::Null), &format!("must be {}", res.api_version())));
+    }
+    out
+}
+
+/// The first resource quantity of a body that does not parse (a decode error on a real server).
+fn bad_quantity(obj: &Value) -> Option<String> {
+    match obj {
+        Value::Object(m) => {
+            if let Some(r) = m.get("resources")
+                && r.is_object()
+                && let Some(e) = quantity::first_bad(Some(r))
+            {
+                return Some(e);
+            }
+            m.values().find_map(bad_quantity)
+        }
+        Value::Array(a) => a.iter().find_map(bad_quantity),
+        _ => None,
+    }
+}
+
+/// The resources an established CRD serves, one per served version.
+fn crd_resources(crd: &Value) -> Vec<(ApiGroup, ResourceInfo)> {
+    let s = |p: &str| crd.pointer(p).and_then(Value::as_str).unwrap_or_default().to_string();
+    let strings = |p: &str| {
+        crd.pointer(p).and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect()).unwrap_or_default()
+    };
+    let group = s("/spec/group");
+    let versions: Vec<(String, bool)> = crd
+        .pointer("/spec/versions")
+        .and_then(Value::as_array)
+        .map(|vs| {
+            vs.iter()
+                .filter(|v| v.get("served").and_then(Value::as_bool) != Some(false))
+                .map(|v| {
+                    let name = v.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+                    let status = v.pointer("/subresources/status").is_some();
+                    (name, status)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let Some((preferred, _)) = versions.first().cloned() else { return Vec::new() };
+    let api_group = ApiGroup { name: group.clone(), versions: versions.iter().map(|(v, _)| v.clone()).collect(), preferred };
+    let mut out = Vec::new();
+    let plural = s("/spec/names/plural");
+    let verbs: Vec<String> = ["delete", "deletecollection", "get", "list", "patch", "create", "update", "watch"].iter().map(|v| v.to_string()).collect();
+    for (version, status) in versions {
+        let info = ResourceInfo {
+            name: plural.clone(),
+            singular: s("/spec/names/singular"),
+            namespaced: s("/spec/scope") == "Namespaced",
+            group: group.clone(),
+            version: version.clone(),
+            kind: s("/spec/names/kind"),
+            verbs: verbs.clone(),
+            short_names: strings("/spec/names/shortNames"),
+            categories: strings("/spec/names/categories"),
+        };
+        if status {
+            out.push((api_group.clone(), ResourceInfo { name: format!("{plural}/status"), verbs: vec!["get".into(), "patch".into(), "update".into()], ..info.clone() }));
+        }
+        out.push((api_group.clone(), info));
+    }
+    // Subresources after their resource, as discovery lists them.
+    out.sort_by_key(|(_, r)| (r.version.clone(), r.name.contains('/')));
+    out
+}
+
+fn _unused(_: Map<String, Value>, _: Reason) {}
 /// What a request wants to do, for authorization (`authorizer.Attributes`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Attributes {
@@ -220,14 +627,16 @@ pub struct RuleSummary {
 }
 
 impl Api<'_> {
-    /// The rules that apply to `user` in `namespace` (cluster-wide ones included).
-    pub fn rules_for(&self, _user: &UserInfo, _namespace: &str) -> Vec<RuleSummary> {
-        Vec::new()
+    /// The rules that apply to `user` in `namespace` (cluster-wide ones included), as a
+    /// `SelfSubjectRulesReview` lists them; `system:masters` gets the two wildcard rules.
+    pub fn rules_for(&self, user: &UserInfo, namespace: &str) -> Vec<RuleSummary> {
+        rbac::summaries(&self.cluster.store, user, namespace)
     }
 
-    /// Asks the cluster's authorizer (Node, RBAC) whether `user` may do `attrs`.
-    pub fn authorize(&self, _user: &UserInfo, _attrs: &Attributes) -> Decision {
-        Decision::Allow
+    /// Asks the cluster's authorizer (RBAC, with `system:masters` as the privileged group)
+    /// whether `user` may do `attrs`.
+    pub fn authorize(&self, user: &UserInfo, attrs: &Attributes) -> Decision {
+        rbac::authorize(&self.cluster.store, user, attrs)
     }
 }
 

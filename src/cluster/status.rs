@@ -144,6 +144,36 @@ impl Status {
         s
     }
 
+    /// `pods "x" is forbidden: <reason>` (`pods is forbidden: …` without a name), as
+    /// apimachinery's `NewForbidden` words it for admission and authorization refusals.
+    pub fn forbidden(res: &ResourceInfo, name: &str, reason: &str) -> Self {
+        let (resource, _) = res.name.split_once('/').unwrap_or((&res.name, ""));
+        let qualified = if res.group.is_empty() { resource.to_string() } else { format!("{resource}.{}", res.group) };
+        let subject = if name.is_empty() { qualified } else { format!("{qualified} \"{name}\"") };
+        let mut s = Status::new(Reason::Forbidden, format!("{subject} is forbidden: {reason}"));
+        s.name = name.to_string();
+        s.group = res.group.clone();
+        s.kind = resource.to_string();
+        s
+    }
+
+    /// The optimistic-concurrency failure of an update with a stale resourceVersion.
+    pub fn conflict(res: &ResourceInfo, name: &str) -> Self {
+        Status::new(
+            Reason::Conflict,
+            format!(
+                "Operation cannot be fulfilled on {} \"{name}\": the object has been modified; please apply your changes to the latest version and try again",
+                res.qualified_name()
+            ),
+        )
+        .about(res, name)
+    }
+
+    /// A verb the resource does not serve.
+    pub fn method_not_allowed() -> Self {
+        Status::new(Reason::MethodNotAllowed, "the server does not allow this method on the requested resource")
+    }
+
     pub fn bad_request(message: impl Into<String>) -> Self {
         Status::new(Reason::BadRequest, message)
     }

@@ -79,6 +79,32 @@ impl Store {
         removed
     }
 
+    /// Keys of the objects `keep` selects, in key order.
+    pub fn keys_where(&self, mut keep: impl FnMut(&str, &Value) -> bool) -> Vec<String> {
+        self.objects.iter().filter(|(k, v)| keep(k, v)).map(|(k, _)| k.clone()).collect()
+    }
+
+    pub fn get_key(&self, key: &str) -> Option<&Value> {
+        self.objects.get(key)
+    }
+
+    /// Replaces the object under `key`, stamping the next resourceVersion.
+    pub fn put_key(&mut self, key: &str, mut obj: Value) {
+        self.revision += 1;
+        if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+            meta.insert("resourceVersion".into(), Value::String(self.revision.to_string()));
+        }
+        self.objects.insert(key.to_string(), obj);
+    }
+
+    pub fn remove_key(&mut self, key: &str) -> Option<Value> {
+        let removed = self.objects.remove(key);
+        if removed.is_some() {
+            self.revision += 1;
+        }
+        removed
+    }
+
     /// Every key and object, in key order (for etcd snapshots and `etcdctl get`).
     pub fn entries(&self) -> impl Iterator<Item = (&String, &Value)> {
         self.objects.iter()

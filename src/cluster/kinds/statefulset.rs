@@ -1,0 +1,48 @@
+//! StatefulSets (apps/v1): `SetDefaults_StatefulSet` (OrderedReady, RollingUpdate partition 0,
+//! revisionHistoryLimit 10, PVC retention Retain/Retain, claim templates as PVCs) and the apps
+//! selector rules.
+
+use serde_json::{Value, json};
+
+use super::super::Cause;
+use super::{BASE, Strategy, child, default_key, deployment, each_in, spec_mut, template};
+
+pub const STRATEGY: Strategy = Strategy {
+    default,
+    validate,
+    validate_update: deployment::validate_update,
+    generation: true,
+    status_subresource: true,
+    ..BASE
+};
+
+fn default(obj: &mut Value) {
+    let Some(spec) = spec_mut(obj) else { return };
+    default_key(spec, "replicas", json!(1));
+    default_key(spec, "podManagementPolicy", json!("OrderedReady"));
+    let us = child(spec, "updateStrategy");
+    default_key(us, "type", json!("RollingUpdate"));
+    if us.get("type").and_then(Value::as_str) == Some("RollingUpdate") {
+        let ru = child(us, "rollingUpdate");
+        default_key(ru, "partition", json!(0));
+    }
+    default_key(spec, "revisionHistoryLimit", json!(10));
+    let retention = child(spec, "persistentVolumeClaimRetentionPolicy");
+    default_key(retention, "whenDeleted", json!("Retain"));
+    default_key(retention, "whenScaled", json!("Retain"));
+    each_in(spec, "volumeClaimTemplates", |pvc| {
+        default_key(pvc, "apiVersion", json!("v1"));
+        default_key(pvc, "kind", json!("PersistentVolumeClaim"));
+        let s = child(pvc, "spec");
+        default_key(s, "volumeMode", json!("Filesystem"));
+        default_key(pvc, "status", json!({"phase": "Pending"}));
+    });
+    template::default(spec);
+}
+
+fn validate(obj: &Value) -> Vec<Cause> {
+    let mut out = template::validate_selector(obj, "spec.");
+    out.extend(deployment::replicas(obj));
+    out.extend(template::validate(obj));
+    out
+}
