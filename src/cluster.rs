@@ -10,6 +10,7 @@ pub mod api;
 pub mod decode;
 pub mod gc;
 pub mod kinds;
+pub mod kubeadm;
 pub mod quantity;
 pub mod rbac;
 pub mod resources;
@@ -17,6 +18,9 @@ pub mod selector;
 pub mod status;
 pub mod store;
 pub mod validation;
+
+#[cfg(test)]
+mod pipeline_tests;
 
 use serde::{Deserialize, Serialize};
 

@@ -23,11 +23,15 @@ pub struct Request<'a> {
 pub fn display_name(obj: &Value) -> String {
     let meta = obj.get("metadata");
     let name = meta.and_then(|m| m.get("name")).and_then(Value::as_str).unwrap_or_default();
-    if name.is_empty() { meta.and_then(|m| m.get("generateName")).and_then(Value::as_str).unwrap_or_default().to_string() } else { name.to_string() }
+    if name.is_empty() {
+        meta.and_then(|m| m.get("generateName")).and_then(Value::as_str).unwrap_or_default().to_string()
+    } else {
+        name.to_string()
+    }
 }
 
 fn lookup<'s>(store: &'s Store, resource: &str, ns: &str, name: &str) -> Option<&'s Value> {
-    Registry::builtin().lookup(resource).and_then(|r| store.get(r, ns, name))
+    Registry::builtin_resource(resource).and_then(|r| store.get(r, ns, name))
 }
 
 /// Runs the mutating plugins on a create.
@@ -47,7 +51,7 @@ fn namespace_lifecycle(req: &Request<'_>, obj: &Value) -> Result<(), Status> {
     if !req.res.namespaced {
         return Ok(());
     }
-    let Some(ns_res) = Registry::builtin().lookup("namespaces") else { return Ok(()) };
+    let Some(ns_res) = Registry::builtin_resource("namespaces") else { return Ok(()) };
     match req.store.get(ns_res, "", req.namespace) {
         None => Err(Status::not_found(ns_res, req.namespace)),
         Some(ns) if ns.pointer("/status/phase").and_then(Value::as_str) == Some("Terminating") => Err(Status::forbidden(
@@ -63,8 +67,11 @@ fn namespace_lifecycle(req: &Request<'_>, obj: &Value) -> Result<(), Status> {
 /// every container as the `kube-api-access-<suffix>` volume.
 fn service_account(req: &mut Request<'_>, obj: &mut Value) -> Result<(), Status> {
     let name = display_name(obj);
+    // Mirror pods (the kubelet's copies of static pods) are left alone.
+    if obj.pointer("/metadata/annotations/kubernetes.io~1config.mirror").is_some() {
+        return Ok(());
+    }
     let Some(spec) = obj.get_mut("spec").and_then(Value::as_object_mut) else { return Ok(()) };
-    // Mirror pods (static pods) are left alone.
     let sa = spec
         .get("serviceAccountName")
         .and_then(Value::as_str)
@@ -130,9 +137,8 @@ fn priority(req: &Request<'_>, obj: &mut Value) -> Result<(), Status> {
     let Some(spec) = obj.get_mut("spec").and_then(Value::as_object_mut) else { return Ok(()) };
     let class_name = spec.get("priorityClassName").and_then(Value::as_str).unwrap_or_default().to_string();
     let (value, policy) = if class_name.is_empty() {
-        let default_class = Registry::builtin().lookup("priorityclasses").and_then(|r| {
-            req.store.list(r, None).find(|pc| pc.get("globalDefault").and_then(Value::as_bool) == Some(true)).cloned()
-        });
+        let default_class = Registry::builtin_resource("priorityclasses")
+            .and_then(|r| req.store.list(r, None).find(|pc| pc.get("globalDefault").and_then(Value::as_bool) == Some(true)).cloned());
         match default_class {
             Some(pc) => {
                 if let Some(n) = pc.pointer("/metadata/name") {
@@ -156,7 +162,9 @@ fn priority(req: &Request<'_>, obj: &mut Value) -> Result<(), Status> {
         return Err(Status::forbidden(
             req.res,
             &name,
-            &format!("the integer value of priority ({p}) must not be provided in pod spec; priority admission controller computed {value} from the given PriorityClass name"),
+            &format!(
+                "the integer value of priority ({p}) must not be provided in pod spec; priority admission controller computed {value} from the given PriorityClass name"
+            ),
         ));
     }
     spec.insert("priority".into(), json!(value));
@@ -185,7 +193,7 @@ fn default_toleration_seconds(obj: &mut Value) {
 /// LimitRanger: `Container` defaults fill missing requests and limits (with the
 /// `kubernetes.io/limit-ranger` annotation), then min/max are enforced.
 fn limit_ranger(req: &Request<'_>, obj: &mut Value) -> Result<(), Status> {
-    let Some(lr_res) = Registry::builtin().lookup("limitranges") else { return Ok(()) };
+    let Some(lr_res) = Registry::builtin_resource("limitranges") else { return Ok(()) };
     let items: Vec<Value> = req
         .store
         .list(lr_res, Some(req.namespace))
@@ -269,7 +277,7 @@ pub fn quota(req: &Request<'_>, obj: &Value) -> Result<(), Status> {
     if !req.res.namespaced {
         return Ok(());
     }
-    let Some(rq_res) = Registry::builtin().lookup("resourcequotas") else { return Ok(()) };
+    let Some(rq_res) = Registry::builtin_resource("resourcequotas") else { return Ok(()) };
     let quotas: Vec<&Value> = req.store.list(rq_res, Some(req.namespace)).collect();
     if quotas.is_empty() {
         return Ok(());
@@ -336,12 +344,12 @@ pub fn quota(req: &Request<'_>, obj: &Value) -> Result<(), Status> {
 
 /// What a namespace already uses of a quota resource.
 fn used(req: &Request<'_>, key: &str, count_key: &str) -> f64 {
-    let reg = Registry::builtin();
     if key == "pods" || key.starts_with("requests.") || key.starts_with("limits.") || key == "cpu" || key == "memory" {
-        let Some(pods) = reg.lookup("pods") else { return 0.0 };
-        let live = req.store.list(pods, Some(req.namespace)).filter(|p| {
-            !matches!(p.pointer("/status/phase").and_then(Value::as_str), Some("Succeeded" | "Failed"))
-        });
+        let Some(pods) = Registry::builtin_resource("pods") else { return 0.0 };
+        let live = req
+            .store
+            .list(pods, Some(req.namespace))
+            .filter(|p| !matches!(p.pointer("/status/phase").and_then(Value::as_str), Some("Succeeded" | "Failed")));
         if key == "pods" {
             return live.count() as f64;
         }
@@ -356,7 +364,7 @@ fn used(req: &Request<'_>, key: &str, count_key: &str) -> f64 {
     }
     let resource = key.strip_prefix("count/").unwrap_or(key);
     let _ = count_key;
-    reg.lookup(resource).map_or(0.0, |r| req.store.list(r, Some(req.namespace)).count() as f64)
+    Registry::builtin_resource(resource).map_or(0.0, |r| req.store.list(r, Some(req.namespace)).count() as f64)
 }
 
 /// A quota amount the way the quota plugin prints it (`2`, `500m`, `1Gi`).

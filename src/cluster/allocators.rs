@@ -44,7 +44,11 @@ pub fn check_cluster_ip(ip: &str, used: &[String]) -> Result<(), String> {
         return Err(format!("must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"));
     };
     if n <= BASE || n >= BASE + SIZE - 1 {
-        return Err("failed to allocate IP ".to_string() + ip + ": the provided IP (" + ip + ") is not in the valid range. The range of valid IPs is 10.96.0.0/12");
+        return Err("failed to allocate IP ".to_string()
+            + ip
+            + ": the provided IP ("
+            + ip
+            + ") is not in the valid range. The range of valid IPs is 10.96.0.0/12");
     }
     if used.iter().any(|u| u == ip) {
         return Err(format!("failed to allocate IP {ip}: provided IP is already allocated"));

@@ -103,7 +103,7 @@ impl<'w> Api<'w> {
     /// What this cluster serves: the built-in resources plus those of its established CRDs.
     pub fn registry(&self) -> Registry {
         let builtin = Registry::builtin();
-        let Some(crd_res) = builtin.lookup("customresourcedefinitions") else { return builtin.clone() };
+        let Some(crd_res) = Registry::builtin_resource("customresourcedefinitions") else { return builtin.clone() };
         let mut extra = Vec::new();
         for crd in self.cluster.store.list(crd_res, None) {
             extra.extend(crd_resources(crd));
@@ -136,7 +136,9 @@ impl<'w> Api<'w> {
         };
         root.entry("apiVersion").or_insert_with(|| json!(res.api_version()));
         root.entry("kind").or_insert_with(|| json!(res.kind));
-        if root.get("apiVersion").and_then(Value::as_str) != Some(res.api_version().as_str()) || root.get("kind").and_then(Value::as_str) != Some(res.kind.as_str()) {
+        if root.get("apiVersion").and_then(Value::as_str) != Some(res.api_version().as_str())
+            || root.get("kind").and_then(Value::as_str) != Some(res.kind.as_str())
+        {
             let got = root.get("apiVersion").and_then(Value::as_str).unwrap_or_default().to_string();
             let kind = root.get("kind").and_then(Value::as_str).unwrap_or_default().to_string();
             if kind != res.kind {
@@ -145,7 +147,10 @@ impl<'w> Api<'w> {
                     res.kind
                 )));
             }
-            return Err(Status::bad_request(format!("the API version in the data ({got}) does not match the expected API version ({})", res.api_version())));
+            return Err(Status::bad_request(format!(
+                "the API version in the data ({got}) does not match the expected API version ({})",
+                res.api_version()
+            )));
         }
         let findings = decode::check(&res.group, &res.kind, obj);
         if let Some(err) = findings.type_error {
@@ -157,7 +162,11 @@ impl<'w> Api<'w> {
         if !findings.unknown.is_empty() {
             match opts.field_validation {
                 FieldValidation::Strict => {
-                    return Err(Status::bad_request(decode::cannot_handle(&res.kind, &res.version, &decode::strict_error(&findings.unknown))));
+                    return Err(Status::bad_request(decode::cannot_handle(
+                        &res.kind,
+                        &res.version,
+                        &decode::strict_error(&findings.unknown),
+                    )));
                 }
                 FieldValidation::Warn => {
                     self.warnings.extend(findings.unknown.iter().map(|u| format!("unknown field \"{u}\"")));
@@ -171,7 +180,9 @@ impl<'w> Api<'w> {
         if res.namespaced {
             match meta.get("namespace").and_then(Value::as_str) {
                 Some(n) if !n.is_empty() && n != ns => {
-                    return Err(Status::bad_request("the namespace of the provided object does not match the namespace sent on the request"));
+                    return Err(Status::bad_request(
+                        "the namespace of the provided object does not match the namespace sent on the request",
+                    ));
                 }
                 _ => {
                     meta.insert("namespace".into(), json!(ns));
@@ -266,18 +277,23 @@ impl<'w> Api<'w> {
         if res.group.is_empty() && res.name == "namespaces" {
             let ns = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default().to_string();
             let system = UserInfo::system();
-            let reg = Registry::builtin();
-            if let Some(sa) = reg.lookup("serviceaccounts") {
-                let _ = self.create(&system, sa, Some(&ns), json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default"}}), &WriteOptions::default());
+            if let Some(sa) = Registry::builtin_resource("serviceaccounts") {
+                let _ = self.create(
+                    &system,
+                    sa,
+                    Some(&ns),
+                    json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default"}}),
+                    &WriteOptions::default(),
+                );
             }
-            if let Some(cm) = reg.lookup("configmaps") {
+            if let Some(cm) = Registry::builtin_resource("configmaps") {
                 let body = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "kube-root-ca.crt",
                     "annotations": {"kubernetes.io/description": "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters."}},
                     "data": {"ca.crt": crate::world::scenario::CA_CERT}});
                 let _ = self.create(&system, cm, Some(&ns), body, &WriteOptions::default());
             }
         }
-        if res.group == "rbac.authorization.k8s.io" && res.name == "clusterroles" {
+        if res.group == "rbac.authorization.k8s.io" && res.name == "clusterroles" && rbac::affects_aggregation(obj) {
             rbac::aggregate(&mut self.cluster.store);
         }
     }
@@ -344,7 +360,12 @@ impl<'w> Api<'w> {
         self.check(user, "update", authz_res, &ns, &name)?;
         self.decode(res, &ns, &mut obj, opts)?;
         if name.is_empty() {
-            return Err(Status::invalid(&res.kind, &res.group, "", vec![validation::required("metadata.name", "name or generateName is required")]));
+            return Err(Status::invalid(
+                &res.kind,
+                &res.group,
+                "",
+                vec![validation::required("metadata.name", "name or generateName is required")],
+            ));
         }
         let Some(old) = self.cluster.store.get(res, &ns, &name).cloned() else {
             return Err(Status::not_found(res, &name));
@@ -476,7 +497,7 @@ impl<'w> Api<'w> {
     /// Finishes what the namespace controller does a moment after a namespace is deleted: its
     /// content goes, then the namespace itself. Call after every command.
     pub fn settle(&mut self) {
-        let Some(ns_res) = Registry::builtin().lookup("namespaces") else { return };
+        let Some(ns_res) = Registry::builtin_resource("namespaces") else { return };
         let terminating: Vec<String> = self
             .cluster
             .store
@@ -515,7 +536,7 @@ fn validate_meta(res: &ResourceInfo, obj: &Value, rule: validation::NameRule) ->
 
 /// Custom resources must say the apiVersion and kind their CRD serves.
 fn validate_custom(res: &ResourceInfo, obj: &Value) -> Vec<Cause> {
-    if Registry::builtin().groups.iter().any(|g| g.name == res.group) {
+    if Registry::is_builtin_group(&res.group) {
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -523,7 +544,11 @@ fn validate_custom(res: &ResourceInfo, obj: &Value) -> Vec<Cause> {
         out.push(validation::invalid("kind", obj.get("kind").unwrap_or(&Value::Null), &format!("must be {}", res.kind)));
     }
     if obj.get("apiVersion").and_then(Value::as_str) != Some(res.api_version().as_str()) {
-        out.push(validation::invalid("apiVersion", obj.get("apiVersion").unwrap_or(&Value::Null), &format!("must be {}", res.api_version())));
+        out.push(validation::invalid(
+            "apiVersion",
+            obj.get("apiVersion").unwrap_or(&Value::Null),
+            &format!("must be {}", res.api_version()),
+        ));
     }
     out
 }
@@ -549,7 +574,10 @@ fn bad_quantity(obj: &Value) -> Option<String> {
 fn crd_resources(crd: &Value) -> Vec<(ApiGroup, ResourceInfo)> {
     let s = |p: &str| crd.pointer(p).and_then(Value::as_str).unwrap_or_default().to_string();
     let strings = |p: &str| {
-        crd.pointer(p).and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect()).unwrap_or_default()
+        crd.pointer(p)
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .unwrap_or_default()
     };
     let group = s("/spec/group");
     let versions: Vec<(String, bool)> = crd
@@ -570,7 +598,8 @@ fn crd_resources(crd: &Value) -> Vec<(ApiGroup, ResourceInfo)> {
     let api_group = ApiGroup { name: group.clone(), versions: versions.iter().map(|(v, _)| v.clone()).collect(), preferred };
     let mut out = Vec::new();
     let plural = s("/spec/names/plural");
-    let verbs: Vec<String> = ["delete", "deletecollection", "get", "list", "patch", "create", "update", "watch"].iter().map(|v| v.to_string()).collect();
+    let verbs: Vec<String> =
+        ["delete", "deletecollection", "get", "list", "patch", "create", "update", "watch"].iter().map(|v| v.to_string()).collect();
     for (version, status) in versions {
         let info = ResourceInfo {
             name: plural.clone(),
@@ -584,7 +613,14 @@ fn crd_resources(crd: &Value) -> Vec<(ApiGroup, ResourceInfo)> {
             categories: strings("/spec/names/categories"),
         };
         if status {
-            out.push((api_group.clone(), ResourceInfo { name: format!("{plural}/status"), verbs: vec!["get".into(), "patch".into(), "update".into()], ..info.clone() }));
+            out.push((
+                api_group.clone(),
+                ResourceInfo {
+                    name: format!("{plural}/status"),
+                    verbs: vec!["get".into(), "patch".into(), "update".into()],
+                    ..info.clone()
+                },
+            ));
         }
         out.push((api_group.clone(), info));
     }

@@ -50,8 +50,8 @@ macro_rules! checkers {
 
 fn typed_checker(group: &str, kind: &str) -> Option<Checker> {
     use k8s_openapi::api::{
-        admissionregistration, apps, autoscaling, batch, certificates, coordination, core, discovery, events, networking,
-        node, policy, rbac, scheduling, storage,
+        admissionregistration, apps, autoscaling, batch, certificates, coordination, core, discovery, events, networking, node, policy,
+        rbac, scheduling, storage,
     };
     use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions;
     checkers!(group, kind;
@@ -119,8 +119,7 @@ fn k8s_path(path: &serde_ignored::Path<'_>) -> String {
 /// `json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32`.
 fn go_type_error(kind: &str, path: &str, serde_msg: &str) -> String {
     // Go's paths carry no list indexes.
-    let segments: Vec<&str> =
-        path.split('.').map(|s| s.split('[').next().unwrap_or(s)).filter(|s| !s.is_empty() && *s != "?").collect();
+    let segments: Vec<&str> = path.split('.').map(|s| s.split('[').next().unwrap_or(s)).filter(|s| !s.is_empty() && *s != "?").collect();
     let Some(rest) = serde_msg.strip_prefix("invalid type: ") else {
         return serde_msg.to_string();
     };

@@ -3,8 +3,8 @@
 //! `kinds/`; the generic pipeline only asks [`strategy`] for the kind's hooks.
 
 pub mod configmap;
-pub mod cronjob;
 pub mod crd;
+pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
 pub mod hpa;
@@ -106,9 +106,7 @@ pub fn strategy(group: &str, kind: &str) -> &'static Strategy {
         ("networking.k8s.io", "Ingress") | ("policy", "PodDisruptionBudget") => &WITH_GENERATION,
         ("autoscaling", "HorizontalPodAutoscaler") => &hpa::STRATEGY,
         ("scheduling.k8s.io", "PriorityClass") => &priorityclass::STRATEGY,
-        ("rbac.authorization.k8s.io", "RoleBinding") | ("rbac.authorization.k8s.io", "ClusterRoleBinding") => {
-            &rbac::BINDING_STRATEGY
-        }
+        ("rbac.authorization.k8s.io", "RoleBinding") | ("rbac.authorization.k8s.io", "ClusterRoleBinding") => &rbac::BINDING_STRATEGY,
         ("rbac.authorization.k8s.io", _) => &PATH_SEGMENT,
         ("apiextensions.k8s.io", "CustomResourceDefinition") => &crd::STRATEGY,
         ("certificates.k8s.io", "CertificateSigningRequest") => &STATUS_ONLY,
@@ -187,7 +185,11 @@ pub mod template {
                     out.push(v::invalid(&format!("{path}selector"), sel, "empty selector is invalid for deployment"));
                 }
                 if !selector_matches(sel, &labels) {
-                    out.push(v::invalid(&format!("{path}template.metadata.labels"), &labels, "`selector` does not match template `labels`"));
+                    out.push(v::invalid(
+                        &format!("{path}template.metadata.labels"),
+                        &labels,
+                        "`selector` does not match template `labels`",
+                    ));
                 }
             }
         }
@@ -207,7 +209,8 @@ pub mod template {
         if let Some(exprs) = sel.get("matchExpressions").and_then(Value::as_array) {
             for e in exprs {
                 let key = e.get("key").and_then(Value::as_str).unwrap_or_default();
-                let values: Vec<&str> = e.get("values").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+                let values: Vec<&str> =
+                    e.get("values").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
                 let ok = match e.get("operator").and_then(Value::as_str).unwrap_or_default() {
                     "In" => get(key).is_some_and(|v| values.contains(&v)),
                     "NotIn" => get(key).is_none_or(|v| !values.contains(&v)),

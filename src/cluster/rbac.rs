@@ -43,7 +43,7 @@ fn parse_rules(role: &Value) -> Vec<Rule> {
 }
 
 fn res(name: &str) -> Option<&'static ResourceInfo> {
-    Registry::builtin().lookup(name)
+    Registry::builtin_resource(name)
 }
 
 /// The rules of a ClusterRole, aggregated from the roles its `aggregationRule` selects.
@@ -68,6 +68,16 @@ pub fn cluster_role_rules(store: &Store, role: &Value) -> Vec<Rule> {
         }
     }
     out
+}
+
+/// Whether a ClusterRole takes part in aggregation (it aggregates, or carries an
+/// `aggregate-to-*` label), so that only such writes re-run the aggregation.
+pub fn affects_aggregation(role: &Value) -> bool {
+    role.get("aggregationRule").is_some()
+        || role
+            .pointer("/metadata/labels")
+            .and_then(Value::as_object)
+            .is_some_and(|l| l.keys().any(|k| k.starts_with("rbac.authorization.k8s.io/aggregate-to-")))
 }
 
 /// Writes the aggregated rules into every aggregating ClusterRole (the clusterrole-aggregation
@@ -133,7 +143,8 @@ fn binds(binding: &Value, user: &UserInfo) -> bool {
 /// namespace gives only the cluster-wide ones.
 pub fn rules(store: &Store, user: &UserInfo, namespace: &str) -> Vec<Rule> {
     let mut out = Vec::new();
-    let (Some(crb), Some(rb), Some(cr), Some(role)) = (res("clusterrolebindings"), res("rolebindings"), res("clusterroles"), res("roles")) else {
+    let (Some(crb), Some(rb), Some(cr), Some(role)) = (res("clusterrolebindings"), res("rolebindings"), res("clusterroles"), res("roles"))
+    else {
         return out;
     };
     for b in store.list(crb, None).filter(|b| binds(b, user)) {
@@ -195,11 +206,7 @@ pub fn authorize(store: &Store, user: &UserInfo, attrs: &Attributes) -> Decision
     if user.groups.iter().any(|g| g == "system:masters") {
         return Decision::Allow;
     }
-    if rules(store, user, &attrs.namespace).iter().any(|r| rule_allows(r, attrs)) {
-        Decision::Allow
-    } else {
-        Decision::Deny(String::new())
-    }
+    if rules(store, user, &attrs.namespace).iter().any(|r| rule_allows(r, attrs)) { Decision::Allow } else { Decision::Deny(String::new()) }
 }
 
 pub fn summaries(store: &Store, user: &UserInfo, namespace: &str) -> Vec<RuleSummary> {
@@ -231,8 +238,10 @@ pub fn forbidden(user: &UserInfo, attrs: &Attributes, reason: &str) -> Status {
         return Status::new(super::Reason::Forbidden, msg);
     }
     let resource = if attrs.subresource.is_empty() { attrs.resource.clone() } else { format!("{}/{}", attrs.resource, attrs.subresource) };
-    let scope = if attrs.namespace.is_empty() { "at the cluster scope".to_string() } else { format!("in the namespace \"{}\"", attrs.namespace) };
-    let mut detail = format!("User \"{}\" cannot {} resource \"{resource}\" in API group \"{}\" {scope}", user.name, attrs.verb, attrs.group);
+    let scope =
+        if attrs.namespace.is_empty() { "at the cluster scope".to_string() } else { format!("in the namespace \"{}\"", attrs.namespace) };
+    let mut detail =
+        format!("User \"{}\" cannot {} resource \"{resource}\" in API group \"{}\" {scope}", user.name, attrs.verb, attrs.group);
     if !reason.is_empty() {
         detail.push_str(&format!(": {reason}"));
     }
@@ -271,7 +280,13 @@ mod tests {
         let r = Rule { verbs: vec!["get".into()], api_groups: vec!["".into()], resources: vec!["pods/log".into()], ..Default::default() };
         assert!(rule_allows(&r, &attrs("get", "", "pods", "log", "default", "web")));
         assert!(!rule_allows(&r, &attrs("get", "", "pods", "", "default", "web")));
-        let named = Rule { verbs: vec!["*".into()], api_groups: vec!["apps".into()], resources: vec!["deployments".into()], resource_names: vec!["web".into()], ..Default::default() };
+        let named = Rule {
+            verbs: vec!["*".into()],
+            api_groups: vec!["apps".into()],
+            resources: vec!["deployments".into()],
+            resource_names: vec!["web".into()],
+            ..Default::default()
+        };
         assert!(rule_allows(&named, &attrs("update", "apps", "deployments", "", "d", "web")));
         assert!(!rule_allows(&named, &attrs("list", "apps", "deployments", "", "d", "")));
         let nr = Rule { verbs: vec!["get".into()], non_resource_urls: vec!["/healthz/*".into()], ..Default::default() };

@@ -124,8 +124,11 @@ impl Status {
         Status::new(Reason::AlreadyExists, format!("{} \"{name}\" already exists", res.qualified_name())).about(res, name)
     }
 
-    /// `The Pod "x" is invalid: spec.containers[0].image: Required value` (several causes are
-    /// listed as `[a, b]`, as apimachinery's `NewInvalid` does).
+    /// `Pod "x" is invalid: spec.containers[0].image: Required value` — the server's message, as
+    /// apimachinery's `NewInvalid` words it (`Deployment.apps "x" is invalid: …`; several causes
+    /// are listed as `[a, b]`). kubectl shows it only when several objects fail (rule R5) or a
+    /// generator wraps it (R6); otherwise it rebuilds `The Pod "x" is invalid: …` from the
+    /// details (R3).
     pub fn invalid(kind: &str, group: &str, name: &str, causes: Vec<Cause>) -> Self {
         let described: Vec<String> =
             causes.iter().map(|c| if c.field.is_empty() { c.message.clone() } else { format!("{}: {}", c.field, c.message) }).collect();
@@ -136,7 +139,6 @@ impl Status {
         };
         let qualified = if group.is_empty() { kind.to_string() } else { format!("{kind}.{group}") };
         let mut s = Status::new(Reason::Invalid, format!("{qualified} \"{name}\" is invalid{summary}"));
-        s.message = format!("The {}", s.message);
         s.name = name.to_string();
         s.group = group.to_string();
         s.kind = kind.to_string();

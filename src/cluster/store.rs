@@ -19,7 +19,7 @@ pub struct Store {
 /// The etcd key prefix of a resource, as the kube-apiserver lays it out: core and most built-in
 /// groups use `/registry/<resource>`, a few keep historical names, custom resources are grouped.
 pub fn resource_prefix(res: &ResourceInfo) -> String {
-    let builtin_group = super::Registry::builtin().groups.iter().any(|g| g.name == res.group);
+    let builtin_group = super::Registry::is_builtin_group(&res.group);
     match (res.group.as_str(), res.name.as_str()) {
         ("", "nodes") => "/registry/minions".to_string(),
         ("", "services") => "/registry/services/specs".to_string(),

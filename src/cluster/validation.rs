@@ -77,10 +77,7 @@ fn is_alnum_lower(c: char) -> bool {
 }
 
 pub fn is_dns1123_label(s: &str) -> bool {
-    !s.is_empty()
-        && s.chars().all(|c| is_alnum_lower(c) || c == '-')
-        && s.starts_with(is_alnum_lower)
-        && s.ends_with(is_alnum_lower)
+    !s.is_empty() && s.chars().all(|c| is_alnum_lower(c) || c == '-') && s.starts_with(is_alnum_lower) && s.ends_with(is_alnum_lower)
 }
 
 pub fn is_dns1123_subdomain(s: &str) -> bool {
@@ -195,7 +192,11 @@ pub fn check_port(field: &str, v: Option<&Value>) -> Vec<Cause> {
     match v {
         Some(Value::Number(n)) => {
             let p = n.as_i64().unwrap_or(0);
-            if (1..=65535).contains(&p) { Vec::new() } else { vec![invalid(field, &Value::Number(n.clone()), "must be between 1 and 65535, inclusive")] }
+            if (1..=65535).contains(&p) {
+                Vec::new()
+            } else {
+                vec![invalid(field, &Value::Number(n.clone()), "must be between 1 and 65535, inclusive")]
+            }
         }
         _ => Vec::new(),
     }
@@ -227,7 +228,9 @@ mod tests {
         assert_eq!(c[0].message, format!("Invalid value: \"my app\": {LABEL_VALUE_MSG}"));
         assert_eq!(render_value(&json!({"app": "web"})), "{\"app\":\"web\"}");
         assert_eq!(render_value(&json!(80)), "80");
-        assert_eq!(not_supported("spec.restartPolicy", &json!("Sometimes"), &["Always", "OnFailure", "Never"]).message,
-            "Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", \"Never\"");
+        assert_eq!(
+            not_supported("spec.restartPolicy", &json!("Sometimes"), &["Always", "OnFailure", "Never"]).message,
+            "Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", \"Never\""
+        );
     }
 }

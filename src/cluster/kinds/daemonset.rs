@@ -7,14 +7,8 @@ use super::super::Cause;
 use super::super::validation as v;
 use super::{BASE, Strategy, child, default_key, deployment, spec_mut, template};
 
-pub const STRATEGY: Strategy = Strategy {
-    default,
-    validate,
-    validate_update: deployment::validate_update,
-    generation: true,
-    status_subresource: true,
-    ..BASE
-};
+pub const STRATEGY: Strategy =
+    Strategy { default, validate, validate_update: deployment::validate_update, generation: true, status_subresource: true, ..BASE };
 
 fn default(obj: &mut Value) {
     let Some(spec) = spec_mut(obj) else { return };

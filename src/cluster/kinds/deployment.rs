@@ -8,8 +8,7 @@ use super::super::Cause;
 use super::super::validation as v;
 use super::{BASE, Strategy, child, default_key, spec_mut, template};
 
-pub const STRATEGY: Strategy =
-    Strategy { default, validate, validate_update, generation: true, status_subresource: true, ..BASE };
+pub const STRATEGY: Strategy = Strategy { default, validate, validate_update, generation: true, status_subresource: true, ..BASE };
 
 fn default(obj: &mut Value) {
     let Some(spec) = spec_mut(obj) else { return };
@@ -70,7 +69,10 @@ mod tests {
         d["spec"]["selector"]["matchLabels"]["app"] = json!("frontend");
         // Case A21 of the error catalogue.
         let c = validate(&d);
-        assert_eq!(format!("{}: {}", c[0].field, c[0].message), "spec.template.metadata.labels: Invalid value: {\"app\":\"web\"}: `selector` does not match template `labels`");
+        assert_eq!(
+            format!("{}: {}", c[0].field, c[0].message),
+            "spec.template.metadata.labels: Invalid value: {\"app\":\"web\"}: `selector` does not match template `labels`"
+        );
         let old = json!({"spec": {"selector": {"matchLabels": {"app": "web"}}}});
         let new = json!({"spec": {"selector": {"matchLabels": {"app": "web2"}}}});
         assert_eq!(validate_update(&new, &old)[0].message, "Invalid value: {\"matchLabels\":{\"app\":\"web2\"}}: field is immutable");

@@ -7,7 +7,8 @@ use super::super::Cause;
 use super::super::validation::{self as v, NameRule};
 use super::{BASE, Ctx, Strategy, default_key, spec_mut};
 
-pub const STRATEGY: Strategy = Strategy { name_rule: NameRule::Subdomain, default, before_create, validate, status_subresource: true, ..BASE };
+pub const STRATEGY: Strategy =
+    Strategy { name_rule: NameRule::Subdomain, default, before_create, validate, status_subresource: true, ..BASE };
 
 fn default(obj: &mut Value) {
     let Some(spec) = spec_mut(obj) else { return };

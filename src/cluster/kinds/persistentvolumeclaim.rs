@@ -58,7 +58,10 @@ fn validate_update(new: &Value, old: &Value) -> Vec<Cause> {
         s
     };
     if strip(new) != strip(old) {
-        return vec![v::forbidden("spec", "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims")];
+        return vec![v::forbidden(
+            "spec",
+            "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",
+        )];
     }
     Vec::new()
 }

@@ -113,7 +113,9 @@ fn default_volume(vol: &mut Map<String, Value>) {
         // A volume with no source is an emptyDir (SetDefaults_Volume).
         vol.insert("emptyDir".into(), json!({}));
     }
-    for (source, mode_key) in [("configMap", "defaultMode"), ("secret", "defaultMode"), ("downwardAPI", "defaultMode"), ("projected", "defaultMode")] {
+    for (source, mode_key) in
+        [("configMap", "defaultMode"), ("secret", "defaultMode"), ("downwardAPI", "defaultMode"), ("projected", "defaultMode")]
+    {
         if let Some(Value::Object(s)) = vol.get_mut(source) {
             default_key(s, mode_key, json!(420));
         }
@@ -155,11 +157,8 @@ fn before_create(obj: &mut Value, _: &mut Ctx<'_>) -> Result<(), Vec<Cause>> {
 pub fn qos_class(spec: &Value) -> &'static str {
     let mut any = false;
     let mut guaranteed = true;
-    let containers = ["containers", "initContainers"]
-        .iter()
-        .filter_map(|k| spec.get(*k).and_then(Value::as_array))
-        .flatten()
-        .collect::<Vec<_>>();
+    let containers =
+        ["containers", "initContainers"].iter().filter_map(|k| spec.get(*k).and_then(Value::as_array)).flatten().collect::<Vec<_>>();
     for c in &containers {
         let req = c.pointer("/resources/requests").and_then(Value::as_object);
         let lim = c.pointer("/resources/limits").and_then(Value::as_object);
@@ -338,7 +337,11 @@ fn validate_resources(res: Option<&Value>, f: &str) -> Vec<Cause> {
             {
                 let shown = rq.as_str().map(str::to_string).unwrap_or_else(|| rq.to_string());
                 let limit = lq.as_str().map(str::to_string).unwrap_or_else(|| lq.to_string());
-                out.push(v::invalid(&format!("{f}.requests"), &json!(shown), &format!("must be less than or equal to {name} limit of {limit}")));
+                out.push(v::invalid(
+                    &format!("{f}.requests"),
+                    &json!(shown),
+                    &format!("must be less than or equal to {name} limit of {limit}"),
+                ));
             }
         }
     }
@@ -420,7 +423,10 @@ mod tests {
         assert_eq!(c["terminationMessagePolicy"], "File");
         assert_eq!(c["resources"], json!({}));
         assert_eq!(c["ports"][0]["protocol"], "TCP");
-        assert_eq!(c["livenessProbe"], json!({"httpGet": {"port": 80, "path": "/", "scheme": "HTTP"}, "timeoutSeconds": 1, "periodSeconds": 10, "successThreshold": 1, "failureThreshold": 3}));
+        assert_eq!(
+            c["livenessProbe"],
+            json!({"httpGet": {"port": 80, "path": "/", "scheme": "HTTP"}, "timeoutSeconds": 1, "periodSeconds": 10, "successThreshold": 1, "failureThreshold": 3})
+        );
         let s = &pod["spec"];
         assert_eq!(s["dnsPolicy"], "ClusterFirst");
         assert_eq!(s["restartPolicy"], "Always");
@@ -435,7 +441,12 @@ mod tests {
     fn qos_classes() {
         assert_eq!(qos_class(&json!({"containers": [{"name": "a"}]})), "BestEffort");
         assert_eq!(qos_class(&json!({"containers": [{"resources": {"requests": {"cpu": "100m"}}}]})), "Burstable");
-        assert_eq!(qos_class(&json!({"containers": [{"resources": {"requests": {"cpu": "1", "memory": "1Gi"}, "limits": {"cpu": "1", "memory": "1Gi"}}}]})), "Guaranteed");
+        assert_eq!(
+            qos_class(
+                &json!({"containers": [{"resources": {"requests": {"cpu": "1", "memory": "1Gi"}, "limits": {"cpu": "1", "memory": "1Gi"}}}]})
+            ),
+            "Guaranteed"
+        );
     }
 
     #[test]
@@ -446,7 +457,9 @@ mod tests {
         assert_eq!(c[1].message, "Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", \"Never\"");
         let c = validate(&json!({"spec": {"containers": [{"name": "nginx", "image": "x"}, {"name": "nginx", "image": "y"}]}}));
         assert_eq!((c[0].field.as_str(), c[0].message.as_str()), ("spec.containers[1].name", "Duplicate value: \"nginx\""));
-        let c = validate(&json!({"spec": {"containers": [{"name": "a", "image": "x", "resources": {"requests": {"cpu": "2"}, "limits": {"cpu": "1"}}}]}}));
+        let c = validate(
+            &json!({"spec": {"containers": [{"name": "a", "image": "x", "resources": {"requests": {"cpu": "2"}, "limits": {"cpu": "1"}}}]}}),
+        );
         assert_eq!(c[0].message, "Invalid value: \"2\": must be less than or equal to cpu limit of 1");
     }
 

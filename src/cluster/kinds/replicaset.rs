@@ -5,14 +5,8 @@ use serde_json::{Value, json};
 use super::super::Cause;
 use super::{BASE, Strategy, default_key, deployment, spec_mut, template};
 
-pub const STRATEGY: Strategy = Strategy {
-    default,
-    validate,
-    validate_update: deployment::validate_update,
-    generation: true,
-    status_subresource: true,
-    ..BASE
-};
+pub const STRATEGY: Strategy =
+    Strategy { default, validate, validate_update: deployment::validate_update, generation: true, status_subresource: true, ..BASE };
 
 fn default(obj: &mut Value) {
     let Some(spec) = spec_mut(obj) else { return };

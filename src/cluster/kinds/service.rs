@@ -50,7 +50,7 @@ fn default(obj: &mut Value) {
 
 /// Every Service in the store (for allocation bookkeeping).
 fn all_services<'a>(ctx: &'a Ctx<'_>) -> Vec<&'a Value> {
-    match Registry::builtin().lookup("services") {
+    match Registry::builtin_resource("services") {
         Some(res) => ctx.store.list(res, None).collect(),
         None => Vec::new(),
     }
@@ -58,10 +58,8 @@ fn all_services<'a>(ctx: &'a Ctx<'_>) -> Vec<&'a Value> {
 
 fn before_create(obj: &mut Value, ctx: &mut Ctx<'_>) -> Result<(), Vec<Cause>> {
     let existing = all_services(ctx);
-    let used_ips: Vec<String> = existing
-        .iter()
-        .filter_map(|s| s.pointer("/spec/clusterIP").and_then(Value::as_str).map(str::to_string))
-        .collect();
+    let used_ips: Vec<String> =
+        existing.iter().filter_map(|s| s.pointer("/spec/clusterIP").and_then(Value::as_str).map(str::to_string)).collect();
     let used_ports: Vec<i64> = existing
         .iter()
         .flat_map(|s| s.pointer("/spec/ports").and_then(Value::as_array).cloned().unwrap_or_default())
@@ -229,6 +227,9 @@ mod tests {
         assert_eq!(s["spec"]["internalTrafficPolicy"], "Cluster");
         assert_eq!(s["spec"]["sessionAffinity"], "None");
         let c = validate(&json!({"spec": {"ports": [{"port": 70000}]}}));
-        assert_eq!(format!("{}: {}", c[0].field, c[0].message), "spec.ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive");
+        assert_eq!(
+            format!("{}: {}", c[0].field, c[0].message),
+            "spec.ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive"
+        );
     }
 }

@@ -7,14 +7,8 @@ use serde_json::{Value, json};
 use super::super::Cause;
 use super::{BASE, Strategy, child, default_key, deployment, each_in, spec_mut, template};
 
-pub const STRATEGY: Strategy = Strategy {
-    default,
-    validate,
-    validate_update: deployment::validate_update,
-    generation: true,
-    status_subresource: true,
-    ..BASE
-};
+pub const STRATEGY: Strategy =
+    Strategy { default, validate, validate_update: deployment::validate_update, generation: true, status_subresource: true, ..BASE };
 
 fn default(obj: &mut Value) {
     let Some(spec) = spec_mut(obj) else { return };

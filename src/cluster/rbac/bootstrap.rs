@@ -105,7 +105,9 @@ fn parse(text: &str) -> Vec<Object> {
             }
             "subject" => {
                 let s = match args[0] {
-                    "ServiceAccount" => json!({"kind": "ServiceAccount", "name": args[1], "namespace": args.get(2).copied().unwrap_or("default")}),
+                    "ServiceAccount" => {
+                        json!({"kind": "ServiceAccount", "name": args[1], "namespace": args.get(2).copied().unwrap_or("default")})
+                    }
                     kind => json!({"apiGroup": "rbac.authorization.k8s.io", "kind": kind, "name": args[1]}),
                 };
                 if let Some(body) = out.last_mut().map(|o| &mut o.body)

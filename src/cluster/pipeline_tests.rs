@@ -1,0 +1,367 @@
+//! Tests of the request pipeline through [`Api`] against the default world: what a learner's
+//! requests get back from a kubeadm v1.35 API server (messages from the error catalogue,
+//! `/work/shared/notes/error-catalogue-v1.35.md`, case numbers cited).
+
+use serde_json::{Value, json};
+
+use super::api::{Attributes, Decision, DeleteOptions, FieldValidation, ListOptions, Propagation, UserInfo, WriteOptions};
+use super::{Reason, Registry, ResourceInfo};
+use crate::world::World;
+use crate::world::scenario::default_world;
+
+fn res(name: &str) -> &'static ResourceInfo {
+    Registry::builtin_resource(name).expect("built-in resource")
+}
+
+fn admin() -> UserInfo {
+    UserInfo::admin()
+}
+
+fn jane() -> UserInfo {
+    UserInfo { name: "jane".into(), groups: vec!["system:authenticated".into()] }
+}
+
+fn create(w: &mut World, user: &UserInfo, resource: &str, ns: Option<&str>, obj: Value) -> Result<Value, super::Status> {
+    let mut api = w.api("kubernetes").expect("cluster");
+    api.create(user, res(resource), ns, obj, &WriteOptions::default())
+}
+
+fn pod(name: &str, image: &str) -> Value {
+    json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}, "spec": {"containers": [{"name": name, "image": image}]}})
+}
+
+#[test]
+fn default_world_lists_system_pods() {
+    let mut w = default_world();
+    let api = w.api("kubernetes").expect("cluster");
+    let pods = api.list(&admin(), res("pods"), Some("kube-system"), &ListOptions::default()).expect("list");
+    let names: Vec<&str> = pods.iter().filter_map(|p| p.pointer("/metadata/name").and_then(Value::as_str)).collect();
+    for want in ["etcd-controlplane", "kube-apiserver-controlplane", "kube-controller-manager-controlplane", "kube-scheduler-controlplane"]
+    {
+        assert!(names.contains(&want), "{want} missing from {names:?}");
+    }
+    assert_eq!(names.iter().filter(|n| n.starts_with("coredns-")).count(), 2);
+    assert_eq!(names.iter().filter(|n| n.starts_with("kube-proxy-")).count(), 3);
+    assert_eq!(names.iter().filter(|n| n.starts_with("calico-node-")).count(), 3);
+    assert!(pods.iter().all(|p| p.pointer("/status/phase") == Some(&json!("Running"))));
+    let etcd = pods.iter().find(|p| p["metadata"]["name"] == "etcd-controlplane").expect("etcd");
+    assert_eq!(etcd["spec"]["priorityClassName"], "system-node-critical");
+    assert_eq!(etcd["metadata"]["ownerReferences"][0]["kind"], "Node");
+    assert!(etcd["spec"].get("serviceAccountName").is_none(), "mirror pods get no service account");
+    let svcs = api.list(&admin(), res("services"), None, &ListOptions::default()).expect("list");
+    let ips: Vec<&str> = svcs.iter().filter_map(|s| s.pointer("/spec/clusterIP").and_then(Value::as_str)).collect();
+    assert_eq!(ips, ["10.96.0.1", "10.96.0.10"]);
+    let ns = api.list(&admin(), res("namespaces"), None, &ListOptions::default()).expect("list");
+    assert_eq!(ns.len(), 4);
+    assert_eq!(ns[0]["spec"], json!({"finalizers": ["kubernetes"]}));
+    let sas = api.list(&admin(), res("serviceaccounts"), Some("default"), &ListOptions::default()).expect("list");
+    assert_eq!(sas.len(), 1);
+}
+
+#[test]
+fn pod_defaults_match_a_real_server() {
+    let mut w = default_world();
+    let p = create(&mut w, &admin(), "pods", Some("default"), pod("web", "nginx")).expect("created");
+    let spec = &p["spec"];
+    assert_eq!(spec["serviceAccountName"], "default");
+    assert_eq!(spec["serviceAccount"], "default");
+    assert_eq!(spec["priority"], 0);
+    assert_eq!(spec["preemptionPolicy"], "PreemptLowerPriority");
+    assert_eq!(spec["enableServiceLinks"], true);
+    let vol = spec["volumes"][0]["name"].as_str().unwrap_or_default();
+    assert!(vol.starts_with("kube-api-access-") && vol.len() == "kube-api-access-".len() + 5, "{vol}");
+    assert_eq!(
+        spec["containers"][0]["volumeMounts"][0],
+        json!({"mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "name": vol, "readOnly": true})
+    );
+    assert_eq!(
+        spec["tolerations"],
+        json!([{"effect": "NoExecute", "key": "node.kubernetes.io/not-ready", "operator": "Exists", "tolerationSeconds": 300},
+            {"effect": "NoExecute", "key": "node.kubernetes.io/unreachable", "operator": "Exists", "tolerationSeconds": 300}])
+    );
+    assert_eq!(p["status"], json!({"phase": "Pending", "qosClass": "BestEffort"}));
+    assert_eq!(p["metadata"]["namespace"], "default");
+    assert!(p["metadata"]["uid"].as_str().is_some_and(|u| u.len() == 36));
+}
+
+#[test]
+fn strict_decoding_and_warn_mode() {
+    // Cases A33 and A35.
+    let mut w = default_world();
+    let mut body = pod("nginx", "nginx");
+    body["spec"]["containers"][0]["imagePullPolicyy"] = json!("Always");
+    let err = create(&mut w, &admin(), "pods", None, body.clone()).expect_err("strict");
+    assert_eq!(err.reason, Reason::BadRequest);
+    assert_eq!(
+        err.message,
+        "Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: unknown field \"spec.containers[0].imagePullPolicyy\""
+    );
+    let mut api = w.api("kubernetes").expect("cluster");
+    let opts = WriteOptions { field_validation: FieldValidation::Warn, ..Default::default() };
+    let created = api.create(&admin(), res("pods"), None, body, &opts).expect("warn creates");
+    assert_eq!(api.take_warnings(), vec!["unknown field \"spec.containers[0].imagePullPolicyy\"".to_string()]);
+    assert!(created["spec"]["containers"][0].get("imagePullPolicyy").is_none());
+}
+
+#[test]
+fn validation_messages() {
+    let mut w = default_world();
+    // Case A16: two causes, the catalogue's order.
+    let err = create(&mut w, &admin(), "pods", None, pod("My_Pod", "nginx")).expect_err("invalid");
+    assert_eq!(err.reason, Reason::Invalid);
+    assert_eq!(err.causes.len(), 2);
+    assert_eq!(err.causes[0].field, "metadata.name");
+    assert_eq!(err.causes[1].field, "spec.containers[0].name");
+    // Case A15.
+    let err = create(&mut w, &admin(), "pods", None, pod("nginx", "")).expect_err("invalid");
+    assert_eq!(err.message, "Pod \"nginx\" is invalid: spec.containers[0].image: Required value");
+    // Case A18.
+    let err =
+        create(&mut w, &admin(), "namespaces", None, json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "Dev_Team"}}))
+            .expect_err("invalid");
+    assert!(
+        err.message
+            .starts_with("Namespace \"Dev_Team\" is invalid: metadata.name: Invalid value: \"Dev_Team\": a lowercase RFC 1123 label"),
+        "{}",
+        err.message
+    );
+    // Case A21 through the whole pipeline.
+    let d = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}, "spec": {"selector": {"matchLabels": {"app": "frontend"}},
+        "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "nginx", "image": "nginx"}]}}}});
+    let err = create(&mut w, &admin(), "deployments", None, d).expect_err("invalid");
+    assert_eq!(err.causes.len(), 1);
+    assert_eq!(err.kind, "Deployment");
+    assert_eq!(
+        err.message,
+        "Deployment.apps \"web\" is invalid: spec.template.metadata.labels: Invalid value: {\"app\":\"web\"}: `selector` does not match template `labels`"
+    );
+}
+
+#[test]
+fn namespace_lifecycle_and_conflicts() {
+    let mut w = default_world();
+    // Case A8.
+    let err = create(&mut w, &admin(), "pods", Some("nope"), pod("web", "nginx")).expect_err("no namespace");
+    assert_eq!((err.reason, err.message.as_str()), (Reason::NotFound, "namespaces \"nope\" not found"));
+    create(&mut w, &admin(), "pods", None, pod("web", "nginx")).expect("created");
+    // Case A11.
+    let err = create(&mut w, &admin(), "pods", None, pod("web", "nginx")).expect_err("exists");
+    assert_eq!(err.message, "pods \"web\" already exists");
+    // Namespace mismatch.
+    let mut other = pod("x", "nginx");
+    other["metadata"]["namespace"] = json!("kube-system");
+    let err = create(&mut w, &admin(), "pods", Some("default"), other).expect_err("mismatch");
+    assert_eq!(err.message, "the namespace of the provided object does not match the namespace sent on the request");
+    // Case A52: stale resourceVersion.
+    let mut api = w.api("kubernetes").expect("cluster");
+    let mut stale = api.get(&admin(), res("pods"), Some("default"), "web").expect("get");
+    stale["metadata"]["resourceVersion"] = json!("1");
+    let err = api.update(&admin(), res("pods"), Some("default"), stale, &WriteOptions::default()).expect_err("conflict");
+    assert_eq!(
+        err.message,
+        "Operation cannot be fulfilled on pods \"web\": the object has been modified; please apply your changes to the latest version and try again"
+    );
+    // Case A23: only the image may change.
+    let mut p = api.get(&admin(), res("pods"), Some("default"), "web").expect("get");
+    p["spec"]["containers"][0]["image"] = json!("nginx:1.27");
+    api.update(&admin(), res("pods"), Some("default"), p.clone(), &WriteOptions::default()).expect("image update");
+    let mut p = api.get(&admin(), res("pods"), Some("default"), "web").expect("get");
+    p["spec"]["containers"][0]["env"] = json!([{"name": "MODE", "value": "prod"}]);
+    let err = api.update(&admin(), res("pods"), Some("default"), p, &WriteOptions::default()).expect_err("forbidden change");
+    assert_eq!(err.causes[0].field, "spec");
+    assert!(err.causes[0].message.starts_with("Forbidden: pod updates may not change fields other than `spec.containers[*].image`,"));
+}
+
+#[test]
+fn terminating_namespace_refuses_content_then_goes() {
+    let mut w = default_world();
+    create(&mut w, &admin(), "namespaces", None, json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "dev"}}))
+        .expect("ns");
+    create(&mut w, &admin(), "pods", Some("dev"), pod("web", "nginx")).expect("pod in dev");
+    let mut api = w.api("kubernetes").expect("cluster");
+    let ns = api.delete(&admin(), res("namespaces"), None, "dev", &DeleteOptions::default()).expect("delete");
+    assert_eq!(ns["status"]["phase"], "Terminating");
+    let err = api.create(&admin(), res("pods"), Some("dev"), pod("x", "nginx"), &WriteOptions::default()).expect_err("terminating");
+    // Case A50.
+    assert_eq!(err.message, "pods \"x\" is forbidden: unable to create new content in namespace dev because it is being terminated");
+    api.settle();
+    assert!(api.get(&admin(), res("namespaces"), None, "dev").is_err());
+    assert!(api.list(&admin(), res("pods"), Some("dev"), &ListOptions::default()).expect("list").is_empty());
+}
+
+#[test]
+fn service_allocation() {
+    let mut w = default_world();
+    let svc = |name: &str, node_port: Option<i64>| {
+        let mut port = json!({"port": 80});
+        if let Some(n) = node_port {
+            port["nodePort"] = json!(n);
+        }
+        json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": name}, "spec": {"type": "NodePort", "selector": {"app": "web"}, "ports": [port]}})
+    };
+    let s = create(&mut w, &admin(), "services", None, svc("web", Some(30080))).expect("svc");
+    let ip = s["spec"]["clusterIP"].as_str().unwrap_or_default().to_string();
+    assert!(ip.starts_with("10.") && ip != "10.96.0.1");
+    assert_eq!(s["spec"]["clusterIPs"], json!([ip]));
+    assert_eq!(s["spec"]["ipFamilyPolicy"], "SingleStack");
+    assert_eq!(s["spec"]["externalTrafficPolicy"], "Cluster");
+    // Case A29.
+    let err = create(&mut w, &admin(), "services", None, svc("probe", Some(30080))).expect_err("taken");
+    assert_eq!(
+        err.message,
+        "Service \"probe\" is invalid: spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated"
+    );
+    // Case A28.
+    let err = create(&mut w, &admin(), "services", None, svc("low", Some(80))).expect_err("range");
+    assert!(err.message.ends_with("provided port is not in the valid range. The range of valid ports is 30000-32767"));
+    let auto = create(&mut w, &admin(), "services", None, svc("auto", None)).expect("auto");
+    assert!((30000..=32767).contains(&auto["spec"]["ports"][0]["nodePort"].as_i64().unwrap_or(0)));
+}
+
+#[test]
+fn rbac_decisions() {
+    let mut w = default_world();
+    let api = w.api("kubernetes").expect("cluster");
+    // Case A39/A40.
+    let err = api.list(&jane(), res("pods"), Some("default"), &ListOptions::default()).expect_err("forbidden");
+    assert_eq!(
+        err.message,
+        "pods is forbidden: User \"jane\" cannot list resource \"pods\" in API group \"\" in the namespace \"default\""
+    );
+    let err = api.list(&jane(), res("nodes"), None, &ListOptions::default()).expect_err("forbidden");
+    assert_eq!(err.message, "nodes is forbidden: User \"jane\" cannot list resource \"nodes\" in API group \"\" at the cluster scope");
+    assert!(api.list(&admin(), res("nodes"), None, &ListOptions::default()).is_ok(), "kubeadm:cluster-admins is bound to cluster-admin");
+    drop(api);
+    let role = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": {"name": "reader"},
+        "rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]}]});
+    create(&mut w, &admin(), "roles", None, role).expect("role");
+    let rb = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": {"name": "reader"},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "reader"}, "subjects": [{"kind": "User", "name": "jane"}]});
+    let stored = create(&mut w, &admin(), "rolebindings", None, rb).expect("binding");
+    assert_eq!(stored["subjects"][0]["apiGroup"], "rbac.authorization.k8s.io");
+    let api = w.api("kubernetes").expect("cluster");
+    assert!(api.list(&jane(), res("pods"), Some("default"), &ListOptions::default()).is_ok());
+    let attrs =
+        |verb: &str, ns: &str| Attributes { verb: verb.into(), resource: "pods".into(), namespace: ns.into(), ..Default::default() };
+    assert_eq!(api.authorize(&jane(), &attrs("get", "default")), Decision::Allow);
+    assert!(matches!(api.authorize(&jane(), &attrs("delete", "default")), Decision::Deny(_)));
+    assert!(matches!(api.authorize(&jane(), &attrs("get", "kube-system")), Decision::Deny(_)));
+    // A service account bound to view through a ClusterRole aggregates the view rules.
+    let sa = UserInfo {
+        name: "system:serviceaccount:default:app".into(),
+        groups: vec!["system:serviceaccounts".into(), "system:serviceaccounts:default".into(), "system:authenticated".into()],
+    };
+    assert!(matches!(api.authorize(&sa, &attrs("list", "default")), Decision::Deny(_)));
+    drop(api);
+    let rb = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": {"name": "app-view"},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"}, "subjects": [{"kind": "ServiceAccount", "name": "app"}]});
+    create(&mut w, &admin(), "rolebindings", None, rb).expect("binding");
+    let api = w.api("kubernetes").expect("cluster");
+    assert_eq!(api.authorize(&sa, &attrs("list", "default")), Decision::Allow);
+    let view = api.get(&admin(), res("clusterroles"), None, "view").expect("view");
+    assert!(view["rules"].as_array().is_some_and(|r| !r.is_empty()), "aggregated rules are written into view");
+    assert!(api.rules_for(&jane(), "default").iter().any(|r| r.resources == ["pods"]));
+}
+
+#[test]
+fn garbage_collection() {
+    let mut w = default_world();
+    let mut api = w.api("kubernetes").expect("cluster");
+    let rs = api.list(&admin(), res("replicasets"), Some("kube-system"), &ListOptions::default()).expect("list");
+    let coredns_rs = rs.iter().find(|r| r["metadata"]["name"].as_str().is_some_and(|n| n.starts_with("coredns-"))).expect("rs").clone();
+    let rs_name = coredns_rs["metadata"]["name"].as_str().unwrap_or_default().to_string();
+    // Orphan: pods stay, without their owner reference.
+    api.delete(
+        &admin(),
+        res("replicasets"),
+        Some("kube-system"),
+        &rs_name,
+        &DeleteOptions { propagation: Propagation::Orphan, ..Default::default() },
+    )
+    .expect("delete");
+    let pods = api.list(&admin(), res("pods"), Some("kube-system"), &ListOptions::default()).expect("list");
+    let dns: Vec<&Value> = pods.iter().filter(|p| p["metadata"]["name"].as_str().is_some_and(|n| n.starts_with("coredns-"))).collect();
+    assert_eq!(dns.len(), 2);
+    assert!(dns.iter().all(|p| p["metadata"].get("ownerReferences").is_none()));
+    // Background: deleting the DaemonSet takes its pods.
+    api.delete(&admin(), res("daemonsets"), Some("kube-system"), "kube-proxy", &DeleteOptions::default()).expect("delete");
+    let pods = api.list(&admin(), res("pods"), Some("kube-system"), &ListOptions::default()).expect("list");
+    assert!(!pods.iter().any(|p| p["metadata"]["name"].as_str().is_some_and(|n| n.starts_with("kube-proxy-"))));
+}
+
+#[test]
+fn custom_resources_are_served() {
+    let mut w = default_world();
+    let crd = json!({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition", "metadata": {"name": "crontabs.stable.example.com"},
+        "spec": {"group": "stable.example.com", "scope": "Namespaced", "names": {"plural": "crontabs", "singular": "crontab", "kind": "CronTab", "shortNames": ["ct"]},
+            "versions": [{"name": "v1", "served": true, "storage": true, "schema": {"openAPIV3Schema": {"type": "object"}}}]}});
+    create(&mut w, &admin(), "customresourcedefinitions", None, crd).expect("crd");
+    let mut api = w.api("kubernetes").expect("cluster");
+    let reg = api.registry();
+    let ct = reg.lookup("ct").expect("served").clone();
+    assert_eq!(ct.api_version(), "stable.example.com/v1");
+    let obj =
+        json!({"apiVersion": "stable.example.com/v1", "kind": "CronTab", "metadata": {"name": "c1"}, "spec": {"cronSpec": "* * * * */5"}});
+    api.create(&admin(), &ct, Some("default"), obj, &WriteOptions::default()).expect("custom object");
+    assert_eq!(api.list(&admin(), &ct, Some("default"), &ListOptions::default()).expect("list").len(), 1);
+}
+
+#[test]
+fn ten_thousand_pods_list_quickly() {
+    let mut w = default_world();
+    let mut api = w.api("kubernetes").expect("cluster");
+    let base = pod("p", "nginx");
+    for i in 0..10_000 {
+        let mut p = base.clone();
+        p["metadata"]["name"] = json!(format!("p{i}"));
+        api.create(&UserInfo::system(), res("pods"), Some("default"), p, &WriteOptions::default()).expect("pod");
+    }
+    let start = std::time::Instant::now();
+    let all = api.list(&admin(), res("pods"), None, &ListOptions::default()).expect("list");
+    assert!(all.len() > 10_000);
+    // Generous for debug builds on shared cores.
+    assert!(start.elapsed().as_secs_f64() < 5.0, "list took {:?}", start.elapsed());
+}
+
+#[test]
+fn default_world_builds_fast() {
+    let _first = default_world();
+    let start = std::time::Instant::now();
+    let w = default_world();
+    let took = start.elapsed();
+    eprintln!("default world: {took:?}, {} objects", w.clusters["kubernetes"].store.len());
+    // Later worlds are copies of the first; debug builds are ~10x slower than release, whose
+    // budget is 5 ms.
+    assert!(took.as_millis() < 50, "{took:?}");
+}
+
+#[test]
+#[ignore]
+fn profile_pieces() {
+    let p = pod("web", "nginx");
+    let t = std::time::Instant::now();
+    for _ in 0..100 {
+        let _ = super::decode::check("", "Pod", &p);
+    }
+    eprintln!("decode x100: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    for _ in 0..100 {
+        let _ = Registry::builtin_resource("pods");
+    }
+    eprintln!("lookup x100: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    let _ = super::rbac::bootstrap::objects();
+    eprintln!("bootstrap parse: {:?}", t.elapsed());
+    let mut w = World::new(1);
+    w.clusters.insert("kubernetes".into(), super::Cluster::new("kubernetes", "v1.35.2", "x:6443"));
+    let mut api = w.api("kubernetes").expect("c");
+    let t = std::time::Instant::now();
+    for o in super::rbac::bootstrap::objects() {
+        let ns = if o.namespace.is_empty() { None } else { Some(o.namespace.as_str()) };
+        let _ = api.create(&UserInfo::system(), res(o.resource), ns, o.body.clone(), &WriteOptions::default());
+    }
+    eprintln!("rbac creates: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    let _ = default_world();
+    eprintln!("world: {:?}", t.elapsed());
+}
