@@ -365,3 +365,36 @@ fn profile_pieces() {
     let _ = default_world();
     eprintln!("world: {:?}", t.elapsed());
 }
+
+#[test]
+#[ignore]
+fn dump_objects() {
+    let mut w = default_world();
+    let api = w.api("kubernetes").expect("c");
+    for (r, ns, name) in [("pods", "kube-system", "etcd-controlplane"), ("nodes", "", "node01")] {
+        let o = api.get(&admin(), res(r), Some(ns), name).expect("get");
+        eprintln!("{}", serde_yaml::to_string(&o).unwrap_or_default());
+    }
+    let pods = api.list(&admin(), res("pods"), Some("kube-system"), &ListOptions::default()).expect("list");
+    for p in pods.iter().filter(|p| p["metadata"]["name"].as_str().is_some_and(|n| n.starts_with("coredns") || n.starts_with("kube-proxy"))).take(2) {
+        eprintln!("{}", serde_yaml::to_string(p).unwrap_or_default());
+    }
+}
+
+#[test]
+fn kubectl_invalid_report() {
+    // Rule R3 and cases A16/A22 of the error catalogue.
+    let mut w = default_world();
+    let err = create(&mut w, &admin(), "pods", None, pod("My_Pod", "nginx")).expect_err("invalid");
+    let report = err.invalid_report();
+    assert!(report.starts_with("The Pod \"My_Pod\" is invalid: \n* metadata.name: Invalid value: \"My_Pod\": a lowercase RFC 1123 subdomain"), "{report}");
+    assert!(report.contains("\n* spec.containers[0].name: Invalid value: \"My_Pod\": a lowercase RFC 1123 label"));
+    let d = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+        "spec": {"template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "nginx", "image": "nginx"}]}}}});
+    let err = create(&mut w, &admin(), "deployments", None, d).expect_err("invalid");
+    assert_eq!(
+        err.invalid_report(),
+        "The Deployment \"web\" is invalid: \n* spec.selector: Required value\n* spec.template.metadata.labels: Invalid value: {\"app\":\"web\"}: `selector` does not match template `labels`\n"
+    );
+    assert_eq!(err.message, "Deployment.apps \"web\" is invalid: [spec.selector: Required value, spec.template.metadata.labels: Invalid value: {\"app\":\"web\"}: `selector` does not match template `labels`]");
+}

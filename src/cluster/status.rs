@@ -180,6 +180,36 @@ impl Status {
         Status::new(Reason::BadRequest, message)
     }
 
+    /// What kubectl prints for an Invalid status (rule R3 of the error catalogue; kubectl's
+    /// `checkErr` and `MultilineError`): rebuilt from the details, not the message —
+    /// `The Pod "x" is invalid: field: msg` for one cause, else the prefix line (ending in a
+    /// space) and one `* field: msg` line per distinct cause. Ends with a newline.
+    pub fn invalid_report(&self) -> String {
+        let prefix = if self.kind.is_empty() && self.name.is_empty() {
+            "The request is invalid".to_string()
+        } else {
+            format!("The {} \"{}\" is invalid", self.kind, self.name)
+        };
+        let mut lines: Vec<String> = Vec::new();
+        for c in &self.causes {
+            let line = if c.field.is_empty() { c.message.clone() } else { format!("{}: {}", c.field, c.message) };
+            if !lines.contains(&line) {
+                lines.push(line);
+            }
+        }
+        match lines.len() {
+            0 => format!("{prefix}: {}\n", self.message),
+            1 => format!("{prefix}: {}\n", lines[0]),
+            _ => {
+                let mut out = format!("{prefix}: \n");
+                for l in lines {
+                    out.push_str(&format!("* {l}\n"));
+                }
+                out
+            }
+        }
+    }
+
     /// `metav1.Status` as JSON, for `-o json` of errors and for API logs.
     pub fn to_json(&self) -> Value {
         let mut details = json!({});

@@ -11,6 +11,13 @@ use super::{BASE, Strategy, child, default_key, spec_mut};
 pub const STRATEGY: Strategy = Strategy { default, validate, status_subresource: true, ..BASE };
 
 fn default(obj: &mut Value) {
+    // autoscaling/v1 has no `behavior`; only v2 defaults it.
+    if obj.get("apiVersion").and_then(Value::as_str) != Some("autoscaling/v2") {
+        if let Some(spec) = spec_mut(obj) {
+            default_key(spec, "minReplicas", json!(1));
+        }
+        return;
+    }
     let Some(spec) = spec_mut(obj) else { return };
     default_key(spec, "minReplicas", json!(1));
     let behavior = child(spec, "behavior");

@@ -178,6 +178,15 @@ pub fn seed_config(api: &mut Api<'_>, cp: &NodeSpec, version: &str) {
     );
 }
 
+/// A pod-template or controller-revision hash: Kubernetes renders the 32-bit FNV hash in
+/// decimal and maps each digit through the name-suffix alphabet (`rand.SafeEncodeString`), which
+/// is why such hashes only use `4-9`, `b`, `c`, `d` and `f` (`coredns-668d6bf9bc`).
+pub fn template_hash(api: &mut Api<'_>) -> String {
+    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    let n = api.rng.next_u64() as u32;
+    n.to_string().bytes().map(|b| ALPHABET[usize::from(b) % ALPHABET.len()] as char).collect()
+}
+
 fn micro(t: i64) -> String {
     format!("{}.000000Z", format_rfc3339(t).trim_end_matches('Z'))
 }
@@ -273,7 +282,7 @@ fn seed_deployment(api: &mut Api<'_>, body: Value, placements: &[(&NodeSpec, Str
     let Some(dep) = create(api, "deployments", Some("kube-system"), body) else { return Vec::new() };
     let name = dep["metadata"]["name"].as_str().unwrap_or_default().to_string();
     let replicas = dep.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(1);
-    let hash = api.rng.name_suffix(10);
+    let hash = template_hash(api);
     let rs_name = format!("{name}-{hash}");
     let mut template = dep["spec"]["template"].clone();
     template["metadata"]["labels"]["pod-template-hash"] = json!(hash);
@@ -323,7 +332,7 @@ fn seed_daemonset(api: &mut Api<'_>, body: Value, nodes: &[NodeSpec], pod_ip: im
                 .ok()
         })
         .unwrap_or(ds);
-    let hash = api.rng.name_suffix(10);
+    let hash = template_hash(api);
     let mut cr_labels = ds.pointer("/spec/template/metadata/labels").cloned().unwrap_or(json!({}));
     cr_labels["controller-revision-hash"] = json!(hash);
     let mut patch_template = ds["spec"]["template"].clone();

@@ -5,8 +5,11 @@ use crate::cluster::{Reason, Status};
 
 /// `Error from server (NotFound): pods "x" not found` — kubectl's `StandardErrorMessage`.
 pub fn from_server(status: &Status) -> String {
-    if status.reason == Reason::Invalid || status.message.is_empty() {
-        // Invalid statuses print their message as is (it starts with `The Pod "x" is invalid`).
+    if status.reason == Reason::Invalid {
+        // kubectl rebuilds Invalid errors from the status details (catalogue rule R3).
+        return status.invalid_report();
+    }
+    if status.message.is_empty() {
         return format!("{}\n", status.message);
     }
     format!("Error from server ({}): {}\n", status.reason.as_str(), status.message)
