@@ -292,7 +292,7 @@ pub fn quota(req: &Request<'_>, obj: &Value) -> Result<(), Status> {
         let mut missing: Vec<String> = Vec::new();
         for (key, limit) in hard {
             let lim = quantity::of(limit).unwrap_or(0.0);
-            let used_now = used(req, key, &count_key);
+            let used_now = used(req.store, req.namespace, key);
             let want = if key == &count_key || (key == "pods" && is_pod) || key == &format!("count/{}", req.res.name) {
                 Some(1.0)
             } else if is_pod && (key.starts_with("requests.") || key.starts_with("limits.") || key == "cpu" || key == "memory") {
@@ -330,7 +330,7 @@ pub fn quota(req: &Request<'_>, obj: &Value) -> Result<(), Status> {
             requested.sort_by(|a, b| a.0.cmp(&b.0));
             let fmt = |f: &dyn Fn(&(String, f64, String)) -> String| requested.iter().map(f).collect::<Vec<_>>().join(",");
             let req_s = fmt(&|(k, w, _)| format!("{k}={}", format_quantity(*w, k)));
-            let used_s = fmt(&|(k, _, _)| format!("{k}={}", format_quantity(used(req, k, &count_key), k)));
+            let used_s = fmt(&|(k, _, _)| format!("{k}={}", format_quantity(used(req.store, req.namespace, k), k)));
             let lim_s = fmt(&|(k, _, l)| format!("{k}={l}"));
             return Err(Status::forbidden(
                 req.res,
@@ -343,12 +343,11 @@ pub fn quota(req: &Request<'_>, obj: &Value) -> Result<(), Status> {
 }
 
 /// What a namespace already uses of a quota resource.
-fn used(req: &Request<'_>, key: &str, count_key: &str) -> f64 {
+fn used(store: &Store, namespace: &str, key: &str) -> f64 {
     if key == "pods" || key.starts_with("requests.") || key.starts_with("limits.") || key == "cpu" || key == "memory" {
         let Some(pods) = Registry::builtin_resource("pods") else { return 0.0 };
-        let live = req
-            .store
-            .list(pods, Some(req.namespace))
+        let live = store
+            .list(pods, Some(namespace))
             .filter(|p| !matches!(p.pointer("/status/phase").and_then(Value::as_str), Some("Succeeded" | "Failed")));
         if key == "pods" {
             return live.count() as f64;
@@ -363,8 +362,29 @@ fn used(req: &Request<'_>, key: &str, count_key: &str) -> f64 {
             .sum();
     }
     let resource = key.strip_prefix("count/").unwrap_or(key);
-    let _ = count_key;
-    Registry::builtin_resource(resource).map_or(0.0, |r| req.store.list(r, Some(req.namespace)).count() as f64)
+    Registry::builtin_resource(resource).map_or(0.0, |r| store.list(r, Some(namespace)).count() as f64)
+}
+
+/// The resource quota controller's bookkeeping: `status.hard` and `status.used` of every quota
+/// in `namespace`, recomputed after each write there.
+pub fn refresh_quotas(store: &mut Store, namespace: &str) {
+    let Some(rq_res) = Registry::builtin_resource("resourcequotas") else { return };
+    let quotas: Vec<Value> = store.list(rq_res, Some(namespace)).cloned().collect();
+    for mut q in quotas {
+        let hard = q.pointer("/spec/hard").cloned().unwrap_or(json!({}));
+        let mut used_map = Map::new();
+        if let Some(h) = hard.as_object() {
+            for key in h.keys() {
+                used_map.insert(key.clone(), json!(format_quantity(used(store, namespace, key), key)));
+            }
+        }
+        let status = json!({"hard": hard, "used": used_map});
+        if q.get("status") != Some(&status) {
+            q["status"] = status;
+            let name = q.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default().to_string();
+            store.put(rq_res, namespace, &name, q);
+        }
+    }
 }
 
 /// A quota amount the way the quota plugin prints it (`2`, `500m`, `1Gi`).

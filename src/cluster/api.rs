@@ -81,7 +81,7 @@ pub struct Api<'w> {
     pub rng: &'w mut Rng,
     /// Warnings of the last write (`Warning:` lines kubectl prints), e.g. unknown fields with
     /// `fieldValidation=Warn`. Read them with [`Api::take_warnings`].
-    warnings: Vec<String>,
+    warnings: std::cell::RefCell<Vec<String>>,
 }
 
 /// The `/status` and other subresource a request targets, split from `pods/status`.
@@ -91,13 +91,21 @@ fn split_resource(res: &ResourceInfo) -> (&str, &str) {
 
 impl<'w> Api<'w> {
     pub fn new(cluster: &'w mut Cluster, clock: &'w Clock, rng: &'w mut Rng) -> Self {
-        Api { cluster, clock, rng, warnings: Vec::new() }
+        Api { cluster, clock, rng, warnings: std::cell::RefCell::new(Vec::new()) }
     }
 
-    /// The warnings the last request produced, emptied. kubectl prints each as
+    /// The warnings requests produced since the last call, emptied. kubectl prints each as
     /// `Warning: <text>` on stderr.
-    pub fn take_warnings(&mut self) -> Vec<String> {
-        std::mem::take(&mut self.warnings)
+    pub fn take_warnings(&self) -> Vec<String> {
+        std::mem::take(&mut *self.warnings.borrow_mut())
+    }
+
+    /// Adds the deprecation warning the API server sends with every request for a deprecated
+    /// resource (v1 Endpoints since v1.33).
+    fn warn_deprecated(&self, res: &ResourceInfo) {
+        if res.group.is_empty() && res.name.starts_with("endpoints") {
+            self.warnings.borrow_mut().push("v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice".into());
+        }
     }
 
     /// What this cluster serves: the built-in resources plus those of its established CRDs.
@@ -169,7 +177,7 @@ impl<'w> Api<'w> {
                     )));
                 }
                 FieldValidation::Warn => {
-                    self.warnings.extend(findings.unknown.iter().map(|u| format!("unknown field \"{u}\"")));
+                    self.warnings.borrow_mut().extend(findings.unknown.iter().map(|u| format!("unknown field \"{u}\"")));
                     decode::drop_fields(obj, &findings.unknown);
                 }
                 FieldValidation::Ignore => decode::drop_fields(obj, &findings.unknown),
@@ -204,7 +212,7 @@ impl<'w> Api<'w> {
         mut obj: Value,
         opts: &WriteOptions,
     ) -> Result<Value, Status> {
-        self.warnings.clear();
+        self.warn_deprecated(res);
         if !res.supports("create") {
             return Err(Status::method_not_allowed());
         }
@@ -267,7 +275,10 @@ impl<'w> Api<'w> {
         }
         let stored = self.cluster.store.put(res, &ns, &name, obj);
         self.after_create(res, &stored);
-        Ok(stored)
+        if res.namespaced {
+            admission::refresh_quotas(&mut self.cluster.store, &ns);
+        }
+        Ok(self.cluster.store.get(res, &ns, &name).cloned().unwrap_or(stored))
     }
 
     /// Effects controllers would have within a second of a create, applied at once so that a
@@ -300,12 +311,14 @@ impl<'w> Api<'w> {
 
     pub fn get(&self, user: &UserInfo, res: &ResourceInfo, namespace: Option<&str>, name: &str) -> Result<Value, Status> {
         let ns = if res.namespaced { namespace.unwrap_or("default") } else { "" };
+        self.warn_deprecated(res);
         self.check(user, "get", res, ns, name)?;
         self.cluster.store.get(res, ns, name).cloned().ok_or_else(|| Status::not_found(res, name))
     }
 
     /// Lists objects of one namespace, or of all namespaces when `namespace` is `None`.
     pub fn list(&self, user: &UserInfo, res: &ResourceInfo, namespace: Option<&str>, _opts: &ListOptions) -> Result<Vec<Value>, Status> {
+        self.warn_deprecated(res);
         self.check(user, "list", res, if res.namespaced { namespace.unwrap_or("") } else { "" }, "")?;
         Ok(self.cluster.store.list(res, namespace).cloned().collect())
     }
@@ -343,7 +356,7 @@ impl<'w> Api<'w> {
         opts: &WriteOptions,
         target: Target,
     ) -> Result<Value, Status> {
-        self.warnings.clear();
+        self.warn_deprecated(res);
         if !res.supports("update") {
             return Err(Status::method_not_allowed());
         }
@@ -425,6 +438,10 @@ impl<'w> Api<'w> {
         if res.group == "rbac.authorization.k8s.io" && res.name == "clusterroles" {
             rbac::aggregate(&mut self.cluster.store);
         }
+        if res.namespaced && !(res.name == "resourcequotas" && target == Target::Status) {
+            admission::refresh_quotas(&mut self.cluster.store, &ns);
+        }
+        let stored = self.cluster.store.get(res, &ns, &name).cloned().unwrap_or(stored);
         Ok(stored)
     }
 
@@ -443,6 +460,7 @@ impl<'w> Api<'w> {
             return Err(Status::method_not_allowed());
         }
         let ns = if res.namespaced { namespace.unwrap_or("default") } else { "" };
+        self.warn_deprecated(res);
         self.check(user, "delete", res, ns, name)?;
         let Some(mut obj) = self.cluster.store.get(res, ns, name).cloned() else {
             return Err(Status::not_found(res, name));
@@ -465,6 +483,9 @@ impl<'w> Api<'w> {
         self.cluster.store.remove(res, ns, name);
         let uid = obj.pointer("/metadata/uid").and_then(Value::as_str).unwrap_or_default().to_string();
         gc::collect(&mut self.cluster.store, &uid, opts.propagation);
+        if res.namespaced {
+            admission::refresh_quotas(&mut self.cluster.store, ns);
+        }
         if res.group == "rbac.authorization.k8s.io" && res.name == "clusterroles" {
             rbac::aggregate(&mut self.cluster.store);
         }

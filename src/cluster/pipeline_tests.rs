@@ -398,3 +398,34 @@ fn kubectl_invalid_report() {
     );
     assert_eq!(err.message, "Deployment.apps \"web\" is invalid: [spec.selector: Required value, spec.template.metadata.labels: Invalid value: {\"app\":\"web\"}: `selector` does not match template `labels`]");
 }
+
+#[test]
+fn resource_quota_admission_and_status() {
+    // Cases A46 and A47 (quota plugin messages).
+    let mut w = default_world();
+    let quota = json!({"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "compute-quota"}, "spec": {"hard": {"limits.cpu": "2", "pods": "2"}}});
+    create(&mut w, &admin(), "resourcequotas", None, quota).expect("quota");
+    let err = create(&mut w, &admin(), "pods", None, pod("nginx", "nginx")).expect_err("no limits");
+    assert_eq!(err.message, "pods \"nginx\" is forbidden: failed quota: compute-quota: must specify limits.cpu for: nginx");
+    let with = |name: &str, cpu: &str| {
+        let mut p = pod(name, "nginx");
+        p["spec"]["containers"][0]["resources"] = json!({"limits": {"cpu": cpu}});
+        p
+    };
+    create(&mut w, &admin(), "pods", None, with("a", "1")).expect("fits");
+    let err = create(&mut w, &admin(), "pods", None, with("b", "2")).expect_err("exceeds");
+    assert_eq!(err.reason, Reason::Forbidden);
+    assert_eq!(err.message, "pods \"b\" is forbidden: exceeded quota: compute-quota, requested: limits.cpu=2, used: limits.cpu=1, limited: limits.cpu=2");
+    let api = w.api("kubernetes").expect("cluster");
+    let q = api.get(&admin(), res("resourcequotas"), Some("default"), "compute-quota").expect("get");
+    assert_eq!(q["status"], json!({"hard": {"limits.cpu": "2", "pods": "2"}, "used": {"limits.cpu": "1", "pods": "1"}}));
+}
+
+#[test]
+fn endpoints_are_deprecated() {
+    let mut w = default_world();
+    let api = w.api("kubernetes").expect("cluster");
+    api.list(&admin(), res("endpoints"), Some("default"), &ListOptions::default()).expect("list");
+    assert_eq!(api.take_warnings(), vec!["v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice".to_string()]);
+    assert!(api.take_warnings().is_empty());
+}
