@@ -160,6 +160,12 @@ impl<'w> Api<'w> {
                 res.api_version()
             )));
         }
+        if res.group.is_empty()
+            && res.kind == "Secret"
+            && let Some(err) = kinds::secret::bad_base64(obj)
+        {
+            return Err(Status::bad_request(decode::cannot_handle(&res.kind, &res.version, &err)));
+        }
         let findings = decode::check(&res.group, &res.kind, obj);
         if let Some(err) = findings.type_error {
             return Err(Status::bad_request(decode::cannot_handle(&res.kind, &res.version, &err)));

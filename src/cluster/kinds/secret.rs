@@ -11,9 +11,39 @@ use super::{BASE, Strategy, default_key};
 pub const STRATEGY: Strategy = Strategy { default, validate, validate_update, ..BASE };
 
 fn default(obj: &mut Value) {
-    if let Some(root) = obj.as_object_mut() {
-        default_key(root, "type", json!("Opaque"));
+    use base64::Engine;
+    let Some(root) = obj.as_object_mut() else { return };
+    default_key(root, "type", json!("Opaque"));
+    // `stringData` is write-only: conversion merges it into `data`, base64-encoded, overriding
+    // keys of the same name.
+    if let Some(Value::Object(strings)) = root.remove("stringData") {
+        let data = super::child(root, "data");
+        for (k, v) in strings {
+            let text = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
+            data.insert(k, json!(base64::engine::general_purpose::STANDARD.encode(text)));
+        }
     }
+}
+
+/// Go's `illegal base64 data at input byte N` for the first value of `data` that is not base64.
+pub fn bad_base64(obj: &Value) -> Option<String> {
+    let data = obj.get("data")?.as_object()?;
+    for v in data.values() {
+        let s = v.as_str()?;
+        let alphabet = |c: char| c.is_ascii_alphanumeric() || c == '+' || c == '/';
+        let trimmed = s.trim_end_matches('=');
+        if let Some(pos) = trimmed.find(|c: char| !alphabet(c)) {
+            return Some(format!("illegal base64 data at input byte {pos}"));
+        }
+        if s.len() % 4 != 0 {
+            // Decoding stops at the last complete quantum.
+            return Some(format!("illegal base64 data at input byte {}", s.len() - s.len() % 4));
+        }
+        if s.len() - trimmed.len() > 2 {
+            return Some(format!("illegal base64 data at input byte {}", trimmed.len()));
+        }
+    }
+    None
 }
 
 fn validate(obj: &Value) -> Vec<Cause> {
