@@ -37,6 +37,7 @@ fn lookup<'s>(store: &'s Store, resource: &str, ns: &str, name: &str) -> Option<
 /// Runs the mutating plugins on a create.
 pub fn admit_create(req: &mut Request<'_>, obj: &mut Value) -> Result<(), Status> {
     namespace_lifecycle(req, obj)?;
+    storage_object_in_use_protection(req, obj);
     if req.res.group.is_empty() && req.res.name == "pods" {
         limit_ranger(req, obj)?;
         service_account(req, obj)?;
@@ -60,6 +61,23 @@ fn namespace_lifecycle(req: &Request<'_>, obj: &Value) -> Result<(), Status> {
             &format!("unable to create new content in namespace {} because it is being terminated", req.namespace),
         )),
         Some(_) => Ok(()),
+    }
+}
+
+/// StorageObjectInUseProtection: claims and volumes get their protection finalizer.
+fn storage_object_in_use_protection(req: &Request<'_>, obj: &mut Value) {
+    let finalizer = match (req.res.group.as_str(), req.res.name.as_str()) {
+        ("", "persistentvolumeclaims") => "kubernetes.io/pvc-protection",
+        ("", "persistentvolumes") => "kubernetes.io/pv-protection",
+        _ => return,
+    };
+    let Some(root) = obj.as_object_mut() else { return };
+    let meta = child(root, "metadata");
+    let list = meta.entry("finalizers").or_insert_with(|| json!([]));
+    if let Value::Array(l) = list
+        && !l.iter().any(|f| f == finalizer)
+    {
+        l.push(json!(finalizer));
     }
 }
 

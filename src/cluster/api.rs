@@ -22,6 +22,26 @@ impl UserInfo {
         UserInfo { name: "kubernetes-admin".into(), groups: vec!["kubeadm:cluster-admins".into(), "system:authenticated".into()] }
     }
 
+    /// The identity the API server gives a request impersonating `name` (`kubectl --as=NAME
+    /// --as-group=G`): the requested groups plus `system:authenticated`, and for a service
+    /// account name also `system:serviceaccounts` and `system:serviceaccounts:<namespace>`.
+    pub fn impersonated(name: &str, groups: &[String]) -> Self {
+        let mut all: Vec<String> = groups.to_vec();
+        if let Some(rest) = name.strip_prefix("system:serviceaccount:")
+            && let Some((ns, _)) = rest.split_once(':')
+        {
+            for g in ["system:serviceaccounts".to_string(), format!("system:serviceaccounts:{ns}")] {
+                if !all.contains(&g) {
+                    all.push(g);
+                }
+            }
+        }
+        if name != "system:anonymous" && !all.iter().any(|g| g == "system:authenticated") {
+            all.push("system:authenticated".into());
+        }
+        UserInfo { name: name.to_string(), groups: all }
+    }
+
     /// The identity controllers and the simulation itself use; never subject to RBAC.
     pub fn system() -> Self {
         UserInfo { name: "system:kube-controller-manager".into(), groups: vec!["system:masters".into(), "system:authenticated".into()] }
@@ -424,12 +444,19 @@ impl<'w> Api<'w> {
                     None => root.remove("status"),
                 };
             }
-            (strategy.prepare_update)(&mut obj, &old);
+            let mut prepare_causes = Vec::new();
+            {
+                let mut ctx = Ctx { store: &self.cluster.store, rng: self.rng };
+                if let Err(c) = (strategy.prepare_update)(&mut obj, &old, &mut ctx) {
+                    prepare_causes = c;
+                }
+            }
             if strategy.generation && obj.get("spec") != old.get("spec") {
                 let g = old.pointer("/metadata/generation").and_then(Value::as_i64).unwrap_or(0) + 1;
                 obj["metadata"]["generation"] = json!(g);
             }
             let mut all = validate_meta(res, &obj, strategy.name_rule);
+            all.extend(prepare_causes);
             all.extend((strategy.validate)(&obj));
             all.extend((strategy.validate_update)(&obj, &old));
             all.extend(validate_custom(res, &obj));
@@ -438,6 +465,18 @@ impl<'w> Api<'w> {
             }
         }
         if opts.dry_run {
+            return Ok(obj);
+        }
+        let finalizers_left = obj.pointer("/metadata/finalizers").and_then(Value::as_array).is_some_and(|f| !f.is_empty());
+        if target == Target::Main
+            && old.pointer("/metadata/deletionTimestamp").is_some()
+            && !finalizers_left
+            && !(res.group.is_empty() && res.name == "namespaces")
+        {
+            // The last finalizer went: the deletion completes.
+            self.cluster.store.remove(res, &ns, &name);
+            let uid = old.pointer("/metadata/uid").and_then(Value::as_str).unwrap_or_default().to_string();
+            gc::collect(&mut self.cluster.store, &uid, Propagation::Background);
             return Ok(obj);
         }
         let stored = self.cluster.store.put(res, &ns, &name, obj);
@@ -486,6 +525,15 @@ impl<'w> Api<'w> {
             }
             return Ok(obj);
         }
+        if self.keeps_for_finalizers(res, ns, &obj) {
+            // Deletion waits for the finalizers: the object shows its deletionTimestamp.
+            if obj.pointer("/metadata/deletionTimestamp").is_none() {
+                obj["metadata"]["deletionTimestamp"] = json!(self.clock.rfc3339());
+                obj["metadata"]["deletionGracePeriodSeconds"] = json!(0);
+                obj = self.cluster.store.put(res, ns, name, obj);
+            }
+            return Ok(obj);
+        }
         self.cluster.store.remove(res, ns, name);
         let uid = obj.pointer("/metadata/uid").and_then(Value::as_str).unwrap_or_default().to_string();
         gc::collect(&mut self.cluster.store, &uid, opts.propagation);
@@ -521,6 +569,35 @@ impl<'w> Api<'w> {
         Ok(out)
     }
 
+    /// Whether a delete must wait: finalizers other than the protection ones whose controllers
+    /// release them at once (a PVC no pod uses, a PV no claim is bound to).
+    fn keeps_for_finalizers(&self, res: &ResourceInfo, ns: &str, obj: &Value) -> bool {
+        let finalizers: Vec<&str> = obj
+            .pointer("/metadata/finalizers")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        finalizers.iter().any(|f| match *f {
+            "kubernetes.io/pvc-protection" => {
+                self.claim_in_use(ns, obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default())
+            }
+            "kubernetes.io/pv-protection" => obj.pointer("/status/phase").and_then(Value::as_str) == Some("Bound"),
+            "foregroundDeletion" | "orphan" => false,
+            _ => !(res.group.is_empty() && res.name == "namespaces"),
+        })
+    }
+
+    /// Whether a pod that has not finished mounts the claim `name` in `ns`.
+    fn claim_in_use(&self, ns: &str, name: &str) -> bool {
+        let Some(pods) = Registry::builtin_resource("pods") else { return false };
+        self.cluster.store.list(pods, Some(ns)).any(|p| {
+            !matches!(p.pointer("/status/phase").and_then(Value::as_str), Some("Succeeded" | "Failed"))
+                && p.pointer("/spec/volumes").and_then(Value::as_array).is_some_and(|vs| {
+                    vs.iter().any(|v| v.pointer("/persistentVolumeClaim/claimName").and_then(Value::as_str) == Some(name))
+                })
+        })
+    }
+
     /// Finishes what the namespace controller does a moment after a namespace is deleted: its
     /// content goes, then the namespace itself. Call after every command.
     pub fn settle(&mut self) {
@@ -535,6 +612,19 @@ impl<'w> Api<'w> {
         for ns in terminating {
             gc::empty_namespace(&mut self.cluster.store, &ns);
             self.cluster.store.remove(ns_res, "", &ns);
+        }
+        // The pvc-protection and pv-protection controllers release what is no longer used.
+        for resource in ["persistentvolumeclaims", "persistentvolumes"] {
+            let Some(r) = Registry::builtin_resource(resource) else { continue };
+            let deleting: Vec<Value> =
+                self.cluster.store.list(r, None).filter(|o| o.pointer("/metadata/deletionTimestamp").is_some()).cloned().collect();
+            for o in deleting {
+                let ns = o.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or_default().to_string();
+                let name = o.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default().to_string();
+                if !self.keeps_for_finalizers(r, &ns, &o) {
+                    self.cluster.store.remove(r, &ns, &name);
+                }
+            }
         }
     }
 }

@@ -43,8 +43,9 @@ pub struct Strategy {
     /// Registry work on create after defaulting and admission: allocations (ClusterIPs, node
     /// ports), generated selectors. Failures are field causes (`provided port is already allocated`).
     pub before_create: fn(&mut Value, &mut Ctx<'_>) -> Result<(), Vec<Cause>>,
-    /// Carries over what an update may not change or drop (allocated IPs) before validation.
-    pub prepare_update: fn(&mut Value, &Value),
+    /// Carries over what an update may not change or drop (allocated IPs), and allocates what
+    /// the update newly needs (node ports of a Service turned NodePort), before validation.
+    pub prepare_update: fn(&mut Value, &Value, &mut Ctx<'_>) -> Result<(), Vec<Cause>>,
     pub validate: fn(&Value) -> Vec<Cause>,
     /// Extra rules comparing the new object with the stored one (immutable fields).
     pub validate_update: fn(&Value, &Value) -> Vec<Cause>,
@@ -58,7 +59,9 @@ fn no_default(_: &mut Value) {}
 fn no_create(_: &mut Value, _: &mut Ctx<'_>) -> Result<(), Vec<Cause>> {
     Ok(())
 }
-fn no_prepare(_: &mut Value, _: &Value) {}
+fn no_prepare(_: &mut Value, _: &Value, _: &mut Ctx<'_>) -> Result<(), Vec<Cause>> {
+    Ok(())
+}
 fn no_validate(_: &Value) -> Vec<Cause> {
     Vec::new()
 }

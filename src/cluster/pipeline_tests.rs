@@ -381,7 +381,11 @@ fn dump_objects() {
         eprintln!("{}", serde_yaml::to_string(&o).unwrap_or_default());
     }
     let pods = api.list(&admin(), res("pods"), Some("kube-system"), &ListOptions::default()).expect("list");
-    for p in pods.iter().filter(|p| p["metadata"]["name"].as_str().is_some_and(|n| n.starts_with("coredns") || n.starts_with("kube-proxy"))).take(2) {
+    for p in pods
+        .iter()
+        .filter(|p| p["metadata"]["name"].as_str().is_some_and(|n| n.starts_with("coredns") || n.starts_with("kube-proxy")))
+        .take(2)
+    {
         eprintln!("{}", serde_yaml::to_string(p).unwrap_or_default());
     }
 }
@@ -392,7 +396,10 @@ fn kubectl_invalid_report() {
     let mut w = default_world();
     let err = create(&mut w, &admin(), "pods", None, pod("My_Pod", "nginx")).expect_err("invalid");
     let report = err.invalid_report();
-    assert!(report.starts_with("The Pod \"My_Pod\" is invalid: \n* metadata.name: Invalid value: \"My_Pod\": a lowercase RFC 1123 subdomain"), "{report}");
+    assert!(
+        report.starts_with("The Pod \"My_Pod\" is invalid: \n* metadata.name: Invalid value: \"My_Pod\": a lowercase RFC 1123 subdomain"),
+        "{report}"
+    );
     assert!(report.contains("\n* spec.containers[0].name: Invalid value: \"My_Pod\": a lowercase RFC 1123 label"));
     let d = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
         "spec": {"template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "nginx", "image": "nginx"}]}}}});
@@ -401,7 +408,10 @@ fn kubectl_invalid_report() {
         err.invalid_report(),
         "The Deployment \"web\" is invalid: \n* spec.selector: Required value\n* spec.template.metadata.labels: Invalid value: {\"app\":\"web\"}: `selector` does not match template `labels`\n"
     );
-    assert_eq!(err.message, "Deployment.apps \"web\" is invalid: [spec.selector: Required value, spec.template.metadata.labels: Invalid value: {\"app\":\"web\"}: `selector` does not match template `labels`]");
+    assert_eq!(
+        err.message,
+        "Deployment.apps \"web\" is invalid: [spec.selector: Required value, spec.template.metadata.labels: Invalid value: {\"app\":\"web\"}: `selector` does not match template `labels`]"
+    );
 }
 
 #[test]
@@ -420,7 +430,10 @@ fn resource_quota_admission_and_status() {
     create(&mut w, &admin(), "pods", None, with("a", "1")).expect("fits");
     let err = create(&mut w, &admin(), "pods", None, with("b", "2")).expect_err("exceeds");
     assert_eq!(err.reason, Reason::Forbidden);
-    assert_eq!(err.message, "pods \"b\" is forbidden: exceeded quota: compute-quota, requested: limits.cpu=2, used: limits.cpu=1, limited: limits.cpu=2");
+    assert_eq!(
+        err.message,
+        "pods \"b\" is forbidden: exceeded quota: compute-quota, requested: limits.cpu=2, used: limits.cpu=1, limited: limits.cpu=2"
+    );
     let api = w.api("kubernetes").expect("cluster");
     let q = api.get(&admin(), res("resourcequotas"), Some("default"), "compute-quota").expect("get");
     assert_eq!(q["status"], json!({"hard": {"limits.cpu": "2", "pods": "2"}, "used": {"limits.cpu": "1", "pods": "1"}}));
@@ -446,4 +459,67 @@ fn secrets_convert_string_data_and_check_base64() {
     let bad = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "bad"}, "data": {"password": "s3cr3t!"}});
     let err = create(&mut w, &admin(), "secrets", None, bad).expect_err("bad base64");
     assert_eq!(err.message, "Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input byte 6");
+}
+
+#[test]
+fn service_type_change_allocates_and_releases_node_ports() {
+    let mut w = default_world();
+    let svc = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"}, "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}});
+    let s = create(&mut w, &admin(), "services", None, svc).expect("svc");
+    let ip = s["spec"]["clusterIP"].clone();
+    let mut api = w.api("kubernetes").expect("cluster");
+    let mut next = s.clone();
+    next["spec"]["type"] = json!("NodePort");
+    let np = api.update(&admin(), res("services"), Some("default"), next, &WriteOptions::default()).expect("to NodePort");
+    assert_eq!(np["spec"]["clusterIP"], ip, "the ClusterIP is kept");
+    assert!((30000..=32767).contains(&np["spec"]["ports"][0]["nodePort"].as_i64().unwrap_or(0)));
+    assert_eq!(np["spec"]["externalTrafficPolicy"], "Cluster");
+    let mut back = np.clone();
+    back["spec"]["type"] = json!("ClusterIP");
+    let cip = api.update(&admin(), res("services"), Some("default"), back, &WriteOptions::default()).expect("to ClusterIP");
+    assert!(cip["spec"]["ports"][0].get("nodePort").is_none());
+    let mut moved = cip.clone();
+    moved["spec"]["clusterIP"] = json!("10.96.5.5");
+    moved["spec"]["clusterIPs"] = json!(["10.96.5.5"]);
+    let err = api.update(&admin(), res("services"), Some("default"), moved, &WriteOptions::default()).expect_err("immutable");
+    assert_eq!(err.causes[0].field, "spec.clusterIPs[0]");
+}
+
+#[test]
+fn finalizers_hold_deletion() {
+    let mut w = default_world();
+    let pvc = json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "data"},
+        "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}});
+    let stored = create(&mut w, &admin(), "persistentvolumeclaims", None, pvc).expect("pvc");
+    assert_eq!(stored["metadata"]["finalizers"], json!(["kubernetes.io/pvc-protection"]));
+    assert_eq!(stored["spec"]["volumeMode"], "Filesystem");
+    assert_eq!(stored["status"], json!({"phase": "Pending"}));
+    let mut p = pod("app", "nginx");
+    p["spec"]["volumes"] = json!([{"name": "d", "persistentVolumeClaim": {"claimName": "data"}}]);
+    create(&mut w, &admin(), "pods", None, p).expect("pod");
+    let mut api = w.api("kubernetes").expect("cluster");
+    let deleted = api.delete(&admin(), res("persistentvolumeclaims"), Some("default"), "data", &DeleteOptions::default()).expect("delete");
+    assert!(deleted["metadata"]["deletionTimestamp"].is_string(), "in use: Terminating");
+    api.settle();
+    assert!(api.get(&admin(), res("persistentvolumeclaims"), Some("default"), "data").is_ok());
+    api.delete(&admin(), res("pods"), Some("default"), "app", &DeleteOptions::default()).expect("delete pod");
+    api.settle();
+    assert!(api.get(&admin(), res("persistentvolumeclaims"), Some("default"), "data").is_err(), "released once unused");
+    // A custom finalizer keeps a ConfigMap until it is removed.
+    drop(api);
+    let cm = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "held", "finalizers": ["example.com/hold"]}});
+    create(&mut w, &admin(), "configmaps", None, cm).expect("cm");
+    let mut api = w.api("kubernetes").expect("cluster");
+    let held = api.delete(&admin(), res("configmaps"), Some("default"), "held", &DeleteOptions::default()).expect("delete");
+    let mut released = held.clone();
+    released["metadata"]["finalizers"] = json!([]);
+    api.update(&admin(), res("configmaps"), Some("default"), released, &WriteOptions::default()).expect("update");
+    assert!(api.get(&admin(), res("configmaps"), Some("default"), "held").is_err());
+}
+
+#[test]
+fn impersonation_groups() {
+    let sa = UserInfo::impersonated("system:serviceaccount:dev:bot", &[]);
+    assert_eq!(sa.groups, ["system:serviceaccounts", "system:serviceaccounts:dev", "system:authenticated"]);
+    assert_eq!(UserInfo::impersonated("jane", &["devs".into()]).groups, ["devs", "system:authenticated"]);
 }

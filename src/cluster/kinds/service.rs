@@ -120,28 +120,64 @@ fn before_create(obj: &mut Value, ctx: &mut Ctx<'_>) -> Result<(), Vec<Cause>> {
     if causes.is_empty() { Ok(()) } else { Err(causes) }
 }
 
-/// An update that leaves the allocated ClusterIP or node ports out keeps them.
-fn prepare_update(new: &mut Value, old: &Value) {
-    let Some(spec) = spec_mut(new) else { return };
-    for key in ["clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"] {
-        if spec.get(key).is_none_or(|v| v.is_null() || v == "")
-            && let Some(o) = old.pointer(&format!("/spec/{key}"))
-        {
-            spec.insert(key.into(), o.clone());
+/// An update that leaves the allocated ClusterIP or node ports out keeps them; ports that a
+/// NodePort or LoadBalancer Service newly needs are allocated, and requested ones checked
+/// against the other Services.
+fn prepare_update(new: &mut Value, old: &Value, ctx: &mut Ctx<'_>) -> Result<(), Vec<Cause>> {
+    let uid = old.pointer("/metadata/uid").cloned();
+    let used_ports: Vec<i64> = all_services(ctx)
+        .into_iter()
+        .filter(|s| s.pointer("/metadata/uid") != uid.as_ref())
+        .flat_map(|s| s.pointer("/spec/ports").and_then(Value::as_array).cloned().unwrap_or_default())
+        .filter_map(|p| p.get("nodePort").and_then(Value::as_i64))
+        .collect();
+    let Some(spec) = spec_mut(new) else { return Ok(()) };
+    let ty = spec.get("type").and_then(Value::as_str).unwrap_or_default().to_string();
+    if ty != "ExternalName" {
+        for key in ["clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"] {
+            if spec.get(key).is_none_or(|v| v.is_null() || v == "")
+                && let Some(o) = old.pointer(&format!("/spec/{key}"))
+            {
+                spec.insert(key.into(), o.clone());
+            }
         }
     }
     let old_ports = old.pointer("/spec/ports").and_then(Value::as_array).cloned().unwrap_or_default();
-    let ty = spec.get("type").and_then(Value::as_str).unwrap_or_default().to_string();
+    let mut causes = Vec::new();
     if ty == "NodePort" || ty == "LoadBalancer" {
-        each_in(spec, "ports", |p: &mut Map<String, Value>| {
-            if p.get("nodePort").is_none()
-                && let Some(op) = old_ports.iter().find(|op| op.get("port") == p.get("port") && op.get("protocol") == p.get("protocol"))
-                && let Some(np) = op.get("nodePort")
-            {
-                p.insert("nodePort".into(), np.clone());
+        default_key(spec, "externalTrafficPolicy", json!("Cluster"));
+        let mut taken = used_ports;
+        if let Some(Value::Array(ports)) = spec.get_mut("ports") {
+            for (i, p) in ports.iter_mut().enumerate() {
+                let Some(p) = p.as_object_mut() else { continue };
+                match p.get("nodePort").and_then(Value::as_i64) {
+                    Some(n) if n != 0 => {
+                        if let Err(msg) = allocators::check_node_port(n, &taken) {
+                            causes.push(v::invalid(&format!("spec.ports[{i}].nodePort"), &json!(n), msg));
+                        }
+                        taken.push(n);
+                    }
+                    _ => {
+                        let kept = old_ports
+                            .iter()
+                            .find(|op| op.get("port") == p.get("port") && op.get("protocol") == p.get("protocol"))
+                            .and_then(|op| op.get("nodePort"))
+                            .and_then(Value::as_i64);
+                        let n = kept.unwrap_or_else(|| allocators::allocate_node_port(ctx.rng, &taken));
+                        p.insert("nodePort".into(), json!(n));
+                        taken.push(n);
+                    }
+                }
             }
+        }
+    } else {
+        // Back to ClusterIP: node ports are released.
+        each_in(spec, "ports", |p: &mut Map<String, Value>| {
+            p.remove("nodePort");
         });
+        spec.remove("externalTrafficPolicy");
     }
+    if causes.is_empty() { Ok(()) } else { Err(causes) }
 }
 
 fn validate(obj: &Value) -> Vec<Cause> {
