@@ -336,7 +336,7 @@ pub fn quota(req: &Request<'_>, obj: &Value) -> Result<(), Status> {
             if let Some(w) = want
                 && used_now + w > lim + 1e-9
             {
-                requested.push((key.clone(), w, format!("{}", limit.as_str().map(str::to_string).unwrap_or_else(|| limit.to_string()))));
+                requested.push((key.clone(), w, limit.as_str().map(str::to_string).unwrap_or_else(|| limit.to_string())));
                 let _ = used_now;
             }
         }

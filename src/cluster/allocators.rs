@@ -41,7 +41,7 @@ pub fn allocate_cluster_ip(rng: &mut Rng, used: &[String]) -> String {
 /// A requested ClusterIP: inside the range and free. The error is the allocator's sentence.
 pub fn check_cluster_ip(ip: &str, used: &[String]) -> Result<(), String> {
     let Some(n) = parse_ip(ip) else {
-        return Err(format!("must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"));
+        return Err("must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)".to_string());
     };
     if n <= BASE || n >= BASE + SIZE - 1 {
         return Err("failed to allocate IP ".to_string()

@@ -290,8 +290,8 @@ impl<'w> Api<'w> {
             return Err(Status::invalid(&res.kind, &res.group, &name, all));
         }
         {
-            let mut req = admission::Request { res, namespace: &ns, store: &self.cluster.store, rng: self.rng };
-            admission::quota(&mut req, &obj)?;
+            let req = admission::Request { res, namespace: &ns, store: &self.cluster.store, rng: self.rng };
+            admission::quota(&req, &obj)?;
         }
         if self.cluster.store.get(res, &ns, &name).is_some() {
             return Err(Status::already_exists(res, &name));
@@ -515,7 +515,7 @@ impl<'w> Api<'w> {
         }
         if res.group.is_empty() && res.name == "namespaces" {
             if matches!(name, "default" | "kube-system" | "kube-public") {
-                return Err(Status::forbidden(res, name, &format!("this namespace may not be deleted")));
+                return Err(Status::forbidden(res, name, "this namespace may not be deleted"));
             }
             if obj.pointer("/status/phase").and_then(Value::as_str) != Some("Terminating") {
                 obj["metadata"]["deletionTimestamp"] = json!(self.clock.rfc3339());

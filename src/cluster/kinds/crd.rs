@@ -64,7 +64,7 @@ fn validate(obj: &Value) -> Vec<Cause> {
         out.push(v::required("spec.names.kind", ""));
     }
     if !group.is_empty() && !plural.is_empty() && name != format!("{plural}.{group}") {
-        out.push(v::invalid("metadata.name", &json!(name), &format!("must be spec.names.plural+\".\"+spec.group")));
+        out.push(v::invalid("metadata.name", &json!(name), "must be spec.names.plural+\".\"+spec.group"));
     }
     let scope = obj.pointer("/spec/scope").and_then(Value::as_str).unwrap_or_default();
     if !matches!(scope, "Namespaced" | "Cluster") {

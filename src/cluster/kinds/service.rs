@@ -202,10 +202,7 @@ fn validate(obj: &Value) -> Vec<Cause> {
         if ports.len() > 1 && name.is_empty() {
             out.push(v::required(&format!("{f}.name"), ""));
         } else if !name.is_empty() {
-            out.extend(v::check_label(&format!("{f}.name"), name).into_iter().map(|mut c| {
-                c.message = c.message.replace("a lowercase RFC 1123 label", "a lowercase RFC 1123 label");
-                c
-            }));
+            out.extend(v::check_label(&format!("{f}.name"), name));
             if names.contains(&name) {
                 out.push(v::duplicate(&format!("{f}.name"), &json!(name)));
             }

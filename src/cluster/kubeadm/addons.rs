@@ -239,6 +239,7 @@ fn owner(obj: &Value) -> Value {
 }
 
 /// Creates a running pod from a workload template on `node`.
+#[allow(clippy::too_many_arguments, reason = "a seeding helper: each argument is one field of the pod it builds")]
 fn pod_from_template(
     api: &mut Api<'_>,
     template: &Value,
