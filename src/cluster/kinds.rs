@@ -7,11 +7,13 @@ pub mod crd;
 pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
+pub mod endpoints;
 pub mod hpa;
 pub mod job;
 pub mod limitrange;
 pub mod namespace;
 pub mod networkpolicy;
+pub mod node;
 pub mod persistentvolume;
 pub mod persistentvolumeclaim;
 pub mod pod;
@@ -97,8 +99,10 @@ pub fn strategy(group: &str, kind: &str) -> &'static Strategy {
         ("", "PersistentVolume") => &persistentvolume::STRATEGY,
         ("", "PersistentVolumeClaim") => &persistentvolumeclaim::STRATEGY,
         ("", "LimitRange") => &limitrange::STRATEGY,
-        ("", "ResourceQuota") | ("", "Node") => &STATUS_ONLY,
-        ("", "ServiceAccount") | ("", "Endpoints") | ("", "Event") => &BASE,
+        ("", "ResourceQuota") => &STATUS_ONLY,
+        ("", "Node") => &node::STRATEGY,
+        ("", "Endpoints") => &endpoints::STRATEGY,
+        ("", "ServiceAccount") | ("", "Event") => &BASE,
         ("apps", "Deployment") => &deployment::STRATEGY,
         ("apps", "ReplicaSet") => &replicaset::STRATEGY,
         ("apps", "DaemonSet") => &daemonset::STRATEGY,

@@ -1,5 +1,6 @@
-//! Pods: scheme defaults (`pkg/apis/core/v1/defaults.go`: `SetDefaults_Pod`, `SetDefaults_PodSpec`,
-//! `SetDefaults_Container`, probes, ports, volumes), the pod strategy (status reset to Pending with
+//! Pods: scheme defaults (`pkg/apis/core/v1/defaults.go`: `SetDefaults_Pod` — requests from
+//! limits, resize policies, enableServiceLinks, host-network ports, for Pods only —
+//! `SetDefaults_PodSpec`, `SetDefaults_Container`, probes, ports, volumes), the pod strategy (status reset to Pending with
 //! its QoS class, generation 1) and validation (`pkg/apis/core/validation/validation.go`:
 //! `ValidatePodSpec`, `ValidatePodUpdate`).
 
@@ -24,6 +25,51 @@ fn default_pod(obj: &mut Value) {
     let Some(root) = obj.as_object_mut() else { return };
     let spec = child(root, "spec");
     default_pod_spec(spec);
+    // What `SetDefaults_Pod` adds only to Pods, never to pod templates.
+    for key in ["containers", "initContainers"] {
+        let main = key == "containers";
+        each_in(spec, key, |c| {
+            // Limits without requests: requests default to the limits.
+            if let Some(Value::Object(res)) = c.get_mut("resources")
+                && let Some(Value::Object(limits)) = res.get("limits").cloned()
+            {
+                let requests = child(res, "requests");
+                for (k, val) in limits {
+                    requests.entry(k).or_insert(val);
+                }
+            }
+            // In-place resize: containers with cpu/memory requests get a NotRequired policy.
+            if main {
+                let requested: Vec<&str> = ["cpu", "memory"]
+                    .into_iter()
+                    .filter(|r| c.get("resources").and_then(|x| x.get("requests")).and_then(|x| x.get(*r)).is_some())
+                    .collect();
+                for r in requested {
+                    let policies = c.entry("resizePolicy").or_insert_with(|| json!([]));
+                    if let Value::Array(list) = policies
+                        && !list.iter().any(|p| p.get("resourceName").and_then(Value::as_str) == Some(r))
+                    {
+                        list.push(json!({"resourceName": r, "restartPolicy": "NotRequired"}));
+                    }
+                }
+            }
+        });
+    }
+    default_key(spec, "enableServiceLinks", json!(true));
+    if spec.get("hostNetwork").and_then(Value::as_bool) == Some(true) {
+        // Host-network pods publish their container ports as host ports.
+        for key in ["containers", "initContainers"] {
+            each_in(spec, key, |c| {
+                each_in(c, "ports", |p| {
+                    if p.get("hostPort").and_then(Value::as_i64).unwrap_or(0) == 0
+                        && let Some(cp) = p.get("containerPort").cloned()
+                    {
+                        p.insert("hostPort".into(), cp);
+                    }
+                })
+            });
+        }
+    }
 }
 
 /// `SetDefaults_PodSpec` and everything nested in it (also used for workload templates).
@@ -33,19 +79,6 @@ pub fn default_pod_spec(spec: &mut Map<String, Value>) {
     default_key(spec, "schedulerName", json!("default-scheduler"));
     default_key(spec, "securityContext", json!({}));
     default_key(spec, "terminationGracePeriodSeconds", json!(30));
-    default_key(spec, "enableServiceLinks", json!(true));
-    if spec.get("hostNetwork").and_then(Value::as_bool) == Some(true) {
-        // Host-network pods publish their container ports as host ports.
-        for key in ["containers", "initContainers"] {
-            each_in(spec, key, |c| {
-                each_in(c, "ports", |p| {
-                    if let Some(cp) = p.get("containerPort").cloned() {
-                        default_key(p, "hostPort", cp);
-                    }
-                })
-            });
-        }
-    }
     for key in ["containers", "initContainers", "ephemeralContainers"] {
         each_in(spec, key, default_container);
     }
@@ -58,16 +91,6 @@ fn default_container(c: &mut Map<String, Value>) {
     default_key(c, "terminationMessagePath", json!("/dev/termination-log"));
     default_key(c, "terminationMessagePolicy", json!("File"));
     default_key(c, "resources", json!({}));
-    // Limits without requests: requests default to the limits (SetDefaults_Pod).
-    if let Some(Value::Object(res)) = c.get_mut("resources")
-        && let Some(Value::Object(limits)) = res.get("limits").cloned()
-        && !limits.is_empty()
-    {
-        let requests = child(res, "requests");
-        for (k, val) in limits {
-            requests.entry(k).or_insert(val);
-        }
-    }
     each_in(c, "ports", |p| default_key(p, "protocol", json!("TCP")));
     for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
         if let Some(Value::Object(p)) = c.get_mut(probe) {
@@ -103,9 +126,6 @@ fn default_handler(h: &mut Map<String, Value>) {
         default_key(get, "path", json!("/"));
         default_key(get, "scheme", json!("HTTP"));
     }
-    if let Some(Value::Object(grpc)) = h.get_mut("grpc") {
-        default_key(grpc, "service", json!(""));
-    }
 }
 
 fn default_volume(vol: &mut Map<String, Value>) {
@@ -122,6 +142,13 @@ fn default_volume(vol: &mut Map<String, Value>) {
     }
     if let Some(Value::Object(hp)) = vol.get_mut("hostPath") {
         default_key(hp, "type", json!(""));
+    }
+    if let Some(Value::Object(proj)) = vol.get_mut("projected") {
+        each_in(proj, "sources", |src| {
+            if let Some(Value::Object(tok)) = src.get_mut("serviceAccountToken") {
+                default_key(tok, "expirationSeconds", json!(3600));
+            }
+        });
     }
     if let Some(Value::Object(dapi)) = vol.get_mut("downwardAPI") {
         each_in(dapi, "items", |item| {
@@ -472,5 +499,28 @@ mod tests {
         assert!(validate_update(&env, &old)[0].message.starts_with(&format!("Forbidden: {UPDATE_FORBIDDEN}\n")));
         let two = json!({"spec": {"containers": [{"name": "a", "image": "x"}, {"name": "b", "image": "x"}]}});
         assert_eq!(validate_update(&two, &old)[0].message, "Forbidden: pod updates may not add or remove containers");
+    }
+}
+
+#[cfg(test)]
+mod pod_only_tests {
+    use super::*;
+
+    #[test]
+    fn pod_only_defaults_stay_out_of_templates() {
+        // pkg/apis/core/v1/defaults.go: SetDefaults_Pod versus SetDefaults_PodSpec.
+        let mut spec = json!({"containers": [{"name": "a", "image": "nginx:1.27", "resources": {"limits": {"cpu": "1"}}}]});
+        if let Some(m) = spec.as_object_mut() {
+            default_pod_spec(m);
+        }
+        assert!(spec.get("enableServiceLinks").is_none());
+        assert!(spec["containers"][0]["resources"].get("requests").is_none());
+        let mut pod = json!({"spec": {"hostNetwork": true, "containers": [{"name": "a", "image": "nginx:1.27", "ports": [{"containerPort": 80}], "resources": {"limits": {"cpu": "1"}}}]}});
+        default_pod(&mut pod);
+        let c = &pod["spec"]["containers"][0];
+        assert_eq!(c["resources"]["requests"], json!({"cpu": "1"}));
+        assert_eq!(c["resizePolicy"], json!([{"resourceName": "cpu", "restartPolicy": "NotRequired"}]));
+        assert_eq!(c["ports"][0]["hostPort"], 80);
+        assert_eq!(pod["spec"]["enableServiceLinks"], true);
     }
 }
