@@ -119,7 +119,12 @@ fn k8s_path(path: &serde_ignored::Path<'_>) -> String {
 /// `json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32`.
 fn go_type_error(kind: &str, path: &str, serde_msg: &str) -> String {
     // Go's paths carry no list indexes.
-    let segments: Vec<&str> = path.split('.').map(|s| s.split('[').next().unwrap_or(s)).filter(|s| !s.is_empty() && *s != "?").collect();
+    let mut segments: Vec<&str> =
+        path.split('.').map(|s| s.split('[').next().unwrap_or(s)).filter(|s| !s.is_empty() && *s != "?").collect();
+    // A value inside a map is reported at the map's field (`ObjectMeta.metadata.labels`).
+    if segments.len() >= 2 && MAP_FIELDS.contains(&segments[segments.len() - 2]) {
+        segments.pop();
+    }
     let Some(rest) = serde_msg.strip_prefix("invalid type: ") else {
         return serde_msg.to_string();
     };
@@ -139,6 +144,10 @@ fn go_type_error(kind: &str, path: &str, serde_msg: &str) -> String {
     let owner = go_struct_name(kind, parents);
     format!("json: cannot unmarshal {found} into Go struct field {owner}.{} of type {go_type}", segments.join("."))
 }
+
+/// Fields whose Go type is a map: serde's path names the key, Go's names the field.
+const MAP_FIELDS: &[&str] =
+    &["labels", "annotations", "nodeSelector", "data", "stringData", "binaryData", "matchLabels", "limits", "requests", "capacity", "allocatable", "hard", "selector"];
 
 /// The Go type behind serde's expectation for `field`.
 fn go_type_name(field: &str, expected: &str) -> String {
@@ -161,7 +170,8 @@ fn go_type_name(field: &str, expected: &str) -> String {
         "a boolean" => "bool".into(),
         e if e.starts_with("a sequence") => format!("[]{}", element(field)),
         e if e.starts_with("a map") || e.starts_with("struct") => match field {
-            "labels" | "annotations" | "selector" | "nodeSelector" | "data" | "stringData" => "map[string]string".into(),
+            "labels" | "annotations" | "selector" | "nodeSelector" | "data" | "stringData" | "matchLabels" => "map[string]string".into(),
+            "limits" | "requests" | "capacity" | "allocatable" | "hard" => "v1.ResourceList".into(),
             _ => format!("v1.{}", upper_first(field)),
         },
         other => other.to_string(),
@@ -303,6 +313,20 @@ mod tests {
         assert_eq!(
             check("apps", "Deployment", &d).type_error.as_deref(),
             Some("json: cannot unmarshal number into Go struct field EnvVar.spec.template.spec.containers.env.value of type string")
+        );
+    }
+
+    #[test]
+    fn map_values_are_reported_at_the_map() {
+        let p = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x", "labels": {"tier": 1}}, "spec": {"containers": [{"name": "a", "image": "b", "command": "sleep 3600"}]}});
+        assert_eq!(
+            check("", "Pod", &p).type_error.as_deref(),
+            Some("json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string")
+        );
+        let p = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x"}, "spec": {"containers": [{"name": "a", "image": "b", "command": "sleep 3600"}]}});
+        assert_eq!(
+            check("", "Pod", &p).type_error.as_deref(),
+            Some("json: cannot unmarshal string into Go struct field Container.spec.containers.command of type []string")
         );
     }
 
