@@ -146,8 +146,21 @@ fn go_type_error(kind: &str, path: &str, serde_msg: &str) -> String {
 }
 
 /// Fields whose Go type is a map: serde's path names the key, Go's names the field.
-const MAP_FIELDS: &[&str] =
-    &["labels", "annotations", "nodeSelector", "data", "stringData", "binaryData", "matchLabels", "limits", "requests", "capacity", "allocatable", "hard", "selector"];
+const MAP_FIELDS: &[&str] = &[
+    "labels",
+    "annotations",
+    "nodeSelector",
+    "data",
+    "stringData",
+    "binaryData",
+    "matchLabels",
+    "limits",
+    "requests",
+    "capacity",
+    "allocatable",
+    "hard",
+    "selector",
+];
 
 /// The Go type behind serde's expectation for `field`.
 fn go_type_name(field: &str, expected: &str) -> String {

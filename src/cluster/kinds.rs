@@ -9,11 +9,13 @@ pub mod daemonset;
 pub mod deployment;
 pub mod endpoints;
 pub mod hpa;
+pub mod ingress;
 pub mod job;
 pub mod limitrange;
 pub mod namespace;
 pub mod networkpolicy;
 pub mod node;
+pub mod pdb;
 pub mod persistentvolume;
 pub mod persistentvolumeclaim;
 pub mod pod;
@@ -23,6 +25,7 @@ pub mod replicaset;
 pub mod secret;
 pub mod service;
 pub mod statefulset;
+pub mod storageclass;
 
 use serde_json::{Map, Value};
 
@@ -83,8 +86,6 @@ pub const BASE: Strategy = Strategy {
     status_subresource: false,
 };
 
-const PATH_SEGMENT: Strategy = Strategy { name_rule: NameRule::PathSegment, ..BASE };
-const WITH_GENERATION: Strategy = Strategy { generation: true, status_subresource: true, ..BASE };
 const STATUS_ONLY: Strategy = Strategy { status_subresource: true, ..BASE };
 const LABEL_NAMED: Strategy = Strategy { name_rule: NameRule::Label, ..BASE };
 
@@ -110,11 +111,13 @@ pub fn strategy(group: &str, kind: &str) -> &'static Strategy {
         ("batch", "Job") => &job::STRATEGY,
         ("batch", "CronJob") => &cronjob::STRATEGY,
         ("networking.k8s.io", "NetworkPolicy") => &networkpolicy::STRATEGY,
-        ("networking.k8s.io", "Ingress") | ("policy", "PodDisruptionBudget") => &WITH_GENERATION,
+        ("networking.k8s.io", "Ingress") => &ingress::STRATEGY,
+        ("policy", "PodDisruptionBudget") => &pdb::STRATEGY,
+        ("storage.k8s.io", "StorageClass") => &storageclass::STRATEGY,
         ("autoscaling", "HorizontalPodAutoscaler") => &hpa::STRATEGY,
         ("scheduling.k8s.io", "PriorityClass") => &priorityclass::STRATEGY,
         ("rbac.authorization.k8s.io", "RoleBinding") | ("rbac.authorization.k8s.io", "ClusterRoleBinding") => &rbac::BINDING_STRATEGY,
-        ("rbac.authorization.k8s.io", _) => &PATH_SEGMENT,
+        ("rbac.authorization.k8s.io", "Role") | ("rbac.authorization.k8s.io", "ClusterRole") => &rbac::ROLE_STRATEGY,
         ("apiextensions.k8s.io", "CustomResourceDefinition") => &crd::STRATEGY,
         ("certificates.k8s.io", "CertificateSigningRequest") => &STATUS_ONLY,
         ("node.k8s.io", _) => &LABEL_NAMED,

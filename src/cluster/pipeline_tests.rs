@@ -523,3 +523,21 @@ fn impersonation_groups() {
     assert_eq!(sa.groups, ["system:serviceaccounts", "system:serviceaccounts:dev", "system:authenticated"]);
     assert_eq!(UserInfo::impersonated("jane", &["devs".into()]).groups, ["devs", "system:authenticated"]);
 }
+
+#[test]
+fn storage_ingress_and_rbac_rules() {
+    let mut w = default_world();
+    let sc = json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": {"name": "local"}, "provisioner": "kubernetes.io/no-provisioner"});
+    let stored = create(&mut w, &admin(), "storageclasses", None, sc).expect("sc");
+    assert_eq!((stored["reclaimPolicy"].as_str(), stored["volumeBindingMode"].as_str()), (Some("Delete"), Some("Immediate")));
+    let ing = json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "web"},
+        "spec": {"rules": [{"http": {"paths": [{"path": "/", "backend": {"service": {"name": "web", "port": {"number": 80}}}}]}}]}});
+    let err = create(&mut w, &admin(), "ingresses", None, ing).expect_err("pathType");
+    assert_eq!(
+        err.message,
+        "Ingress.networking.k8s.io \"web\" is invalid: spec.rules[0].http.paths[0].pathType: Required value: pathType must be specified"
+    );
+    let role = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": {"name": "r"}, "rules": [{"resources": ["pods"], "verbs": ["get"]}]});
+    let err = create(&mut w, &admin(), "roles", None, role).expect_err("apiGroups");
+    assert_eq!(err.causes[0].message, "Required value: resource rules must supply at least one api group");
+}
