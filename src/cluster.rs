@@ -14,6 +14,7 @@ pub mod decode;
 pub mod gc;
 pub mod kinds;
 pub mod kubeadm;
+pub mod patch;
 pub mod quantity;
 pub mod rbac;
 pub mod resources;

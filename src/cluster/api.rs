@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 
 use super::kinds::{self, Ctx};
 use super::resources::ApiGroup;
-use super::{Cause, Cluster, Reason, Registry, ResourceInfo, Status, admission, decode, gc, quantity, rbac, validation};
+use super::{Cause, Cluster, Reason, Registry, ResourceInfo, Status, admission, decode, gc, patch, quantity, rbac, validation};
 use crate::world::{Clock, Rng};
 
 /// Who is making a request (`user.Info`).
@@ -358,7 +358,7 @@ impl<'w> Api<'w> {
         obj: Value,
         opts: &WriteOptions,
     ) -> Result<Value, Status> {
-        self.write_existing(user, res, namespace, obj, opts, Target::Main)
+        self.write_existing(user, "update", res, namespace, obj, opts, Target::Main)
     }
 
     /// Replaces an object's status (PUT on `/status`): only `status` changes.
@@ -370,12 +370,65 @@ impl<'w> Api<'w> {
         obj: Value,
         opts: &WriteOptions,
     ) -> Result<Value, Status> {
-        self.write_existing(user, res, namespace, obj, opts, Target::Status)
+        self.write_existing(user, "update", res, namespace, obj, opts, Target::Status)
     }
 
+    /// Patches an object (PATCH): `Json` (RFC 6902), `Merge` (RFC 7386) or `Strategic` (merge
+    /// keys of the built-in types). `Apply` (server-side apply) is modelled as a strategic merge
+    /// that creates the object when it is missing. `res` may be the `status` subresource (only
+    /// the status changes) or `scale` (the answer is the `autoscaling/v1` Scale).
+    #[allow(clippy::too_many_arguments, reason = "the REST call's parameters: identity, resource, namespace, name, type, body, options")]
+    pub fn patch(
+        &mut self,
+        user: &UserInfo,
+        res: &ResourceInfo,
+        namespace: Option<&str>,
+        name: &str,
+        patch_type: PatchType,
+        patch: &Value,
+        opts: &WriteOptions,
+    ) -> Result<Value, Status> {
+        let (parent_name, sub) = split_resource(res);
+        let parent = if sub.is_empty() { res.clone() } else { ResourceInfo { name: parent_name.to_string(), ..res.clone() } };
+        let parent_res =
+            match self.registry().resources.iter().find(|r| r.name == parent.name && r.group == res.group && r.version == res.version) {
+                Some(r) => r.clone(),
+                None => parent,
+            };
+        let ns = if parent_res.namespaced { namespace.unwrap_or("default").to_string() } else { String::new() };
+        if !res.supports("patch") {
+            return Err(Status::method_not_allowed());
+        }
+        self.check(user, "patch", res, &ns, name)?;
+        let Some(current) = self.cluster.store.get(&parent_res, &ns, name).cloned() else {
+            if patch_type == PatchType::Apply && sub.is_empty() {
+                return self.create(user, &parent_res, namespace, patch.clone(), opts);
+            }
+            return Err(Status::not_found(&parent_res, name));
+        };
+        let system = UserInfo::system();
+        if sub == "scale" {
+            let mut scale = scale_of(&current, &parent_res);
+            apply_patch(&mut scale, patch_type, patch)?;
+            let Some(replicas) = scale.pointer("/spec/replicas").cloned() else {
+                return Err(Status::bad_request("spec.replicas is required"));
+            };
+            let mut next = current.clone();
+            next["spec"]["replicas"] = replicas;
+            let stored = self.write_existing(&system, "update", &parent_res, namespace, next, opts, Target::Main)?;
+            return Ok(scale_of(&stored, &parent_res));
+        }
+        let mut next = current.clone();
+        apply_patch(&mut next, patch_type, patch)?;
+        let target = if sub == "status" { Target::Status } else { Target::Main };
+        self.write_existing(&system, "patch", &parent_res, namespace, next, opts, target)
+    }
+
+    #[allow(clippy::too_many_arguments, reason = "update, update_status and patch share this path")]
     fn write_existing(
         &mut self,
         user: &UserInfo,
+        verb: &str,
         res: &ResourceInfo,
         namespace: Option<&str>,
         mut obj: Value,
@@ -383,7 +436,7 @@ impl<'w> Api<'w> {
         target: Target,
     ) -> Result<Value, Status> {
         self.warn_deprecated(res);
-        if !res.supports("update") {
+        if !res.supports(verb) {
             return Err(Status::method_not_allowed());
         }
         let ns = if res.namespaced { namespace.unwrap_or("default").to_string() } else { String::new() };
@@ -396,7 +449,7 @@ impl<'w> Api<'w> {
                 &status_res
             }
         };
-        self.check(user, "update", authz_res, &ns, &name)?;
+        self.check(user, verb, authz_res, &ns, &name)?;
         self.decode(res, &ns, &mut obj, opts)?;
         if name.is_empty() {
             return Err(Status::invalid(
@@ -633,6 +686,42 @@ impl<'w> Api<'w> {
 enum Target {
     Main,
     Status,
+}
+
+/// Applies a patch body of `patch_type` to `target`.
+fn apply_patch(target: &mut Value, patch_type: PatchType, body: &Value) -> Result<(), Status> {
+    let result = match patch_type {
+        PatchType::Json => patch::json_patch(target, body),
+        PatchType::Merge => {
+            if !body.is_object() {
+                return Err(Status::bad_request(
+                    "error decoding patch: json: cannot unmarshal array into Go value of type map[string]interface {}",
+                ));
+            }
+            patch::merge(target, body);
+            Ok(())
+        }
+        PatchType::Strategic | PatchType::Apply => patch::strategic(target, body),
+    };
+    result.map_err(|e| match e {
+        patch::PatchError::Malformed(m) => Status::bad_request(m),
+        patch::PatchError::Unprocessable(m) => Status::new(Reason::Invalid, m),
+    })
+}
+
+/// The `autoscaling/v1` Scale view of a scalable object.
+fn scale_of(obj: &Value, res: &ResourceInfo) -> Value {
+    let meta = obj.get("metadata").cloned().unwrap_or(Value::Null);
+    let selector = obj
+        .pointer("/spec/selector/matchLabels")
+        .and_then(Value::as_object)
+        .map(|m| m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default())).collect::<Vec<_>>().join(","))
+        .unwrap_or_default();
+    let _ = res;
+    json!({"apiVersion": "autoscaling/v1", "kind": "Scale",
+        "metadata": {"name": meta["name"], "namespace": meta["namespace"], "uid": meta["uid"], "resourceVersion": meta["resourceVersion"], "creationTimestamp": meta["creationTimestamp"]},
+        "spec": {"replicas": obj.pointer("/spec/replicas").cloned().unwrap_or(json!(0))},
+        "status": {"replicas": obj.pointer("/status/replicas").cloned().unwrap_or(json!(0)), "selector": selector}})
 }
 
 /// `ValidateObjectMeta`: the name (or generateName) by the kind's rule, labels.

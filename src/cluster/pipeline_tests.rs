@@ -541,3 +541,48 @@ fn storage_ingress_and_rbac_rules() {
     let err = create(&mut w, &admin(), "roles", None, role).expect_err("apiGroups");
     assert_eq!(err.causes[0].message, "Required value: resource rules must supply at least one api group");
 }
+
+#[test]
+fn patches_through_the_pipeline() {
+    use super::api::PatchType;
+    let mut w = default_world();
+    let d = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}, "spec": {"selector": {"matchLabels": {"app": "web"}},
+        "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "nginx", "image": "nginx"}]}}}});
+    create(&mut w, &admin(), "deployments", None, d).expect("deploy");
+    let mut api = w.api("kubernetes").expect("cluster");
+    let reg = api.registry();
+    let deploy = reg.lookup("deployments").expect("res").clone();
+    let p = json!({"spec": {"template": {"spec": {"containers": [{"name": "nginx", "image": "nginx:1.27"}]}}}});
+    let out = api.patch(&admin(), &deploy, Some("default"), "web", PatchType::Strategic, &p, &WriteOptions::default()).expect("set image");
+    assert_eq!(out["spec"]["template"]["spec"]["containers"][0]["image"], "nginx:1.27");
+    assert_eq!(out["spec"]["template"]["spec"]["containers"][0]["terminationMessagePath"], "/dev/termination-log");
+    assert_eq!(out["metadata"]["generation"], 2);
+    let scale = reg.resources.iter().find(|r| r.name == "deployments/scale").expect("scale").clone();
+    let s = api
+        .patch(&admin(), &scale, Some("default"), "web", PatchType::Merge, &json!({"spec": {"replicas": 3}}), &WriteOptions::default())
+        .expect("scale");
+    assert_eq!(s["kind"], "Scale");
+    assert_eq!(s["spec"]["replicas"], 3);
+    let err =
+        api.patch(&admin(), &deploy, Some("default"), "nope", PatchType::Merge, &json!({}), &WriteOptions::default()).expect_err("missing");
+    assert_eq!(err.message, "deployments.apps \"nope\" not found");
+    let err =
+        api.patch(&jane(), &deploy, Some("default"), "web", PatchType::Merge, &json!({}), &WriteOptions::default()).expect_err("forbidden");
+    assert_eq!(
+        err.message,
+        "deployments.apps \"web\" is forbidden: User \"jane\" cannot patch resource \"deployments\" in API group \"apps\" in the namespace \"default\""
+    );
+    // A merge patch that breaks the selector match is refused with the update's validation.
+    let err = api
+        .patch(
+            &admin(),
+            &deploy,
+            Some("default"),
+            "web",
+            PatchType::Merge,
+            &json!({"spec": {"selector": {"matchLabels": {"app": "other"}}}}),
+            &WriteOptions::default(),
+        )
+        .expect_err("immutable");
+    assert_eq!(err.reason, Reason::Invalid);
+}
