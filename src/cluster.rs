@@ -21,6 +21,7 @@ pub mod resources;
 pub mod selector;
 pub mod status;
 pub mod store;
+pub mod subresources;
 pub mod validation;
 
 #[cfg(test)]

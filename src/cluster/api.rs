@@ -242,6 +242,10 @@ impl<'w> Api<'w> {
         if !res.supports("create") {
             return Err(Status::method_not_allowed());
         }
+        if res.is_subresource() || res.name == "bindings" {
+            let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default().to_string();
+            return self.create_subresource(user, res, namespace, &name, obj, opts);
+        }
         let ns = if res.namespaced { namespace.unwrap_or("default").to_string() } else { String::new() };
         self.check(user, "create", res, &ns, "")?;
         self.decode(res, &ns, &mut obj, opts)?;
@@ -305,6 +309,28 @@ impl<'w> Api<'w> {
             admission::refresh_quotas(&mut self.cluster.store, &ns);
         }
         Ok(self.cluster.store.get(res, &ns, &name).cloned().unwrap_or(stored))
+    }
+
+    /// A create on a subresource of the object `name`: `pods/binding`, `pods/eviction`,
+    /// `serviceaccounts/token` (answered with a TokenRequest holding a signed-looking JWT).
+    pub fn create_subresource(
+        &mut self,
+        user: &UserInfo,
+        res: &ResourceInfo,
+        namespace: Option<&str>,
+        name: &str,
+        obj: Value,
+        opts: &WriteOptions,
+    ) -> Result<Value, Status> {
+        if !res.supports("create") {
+            return Err(Status::method_not_allowed());
+        }
+        let ns = if res.namespaced { namespace.unwrap_or("default").to_string() } else { String::new() };
+        self.check(user, "create", res, &ns, name)?;
+        if opts.dry_run {
+            return Ok(obj);
+        }
+        super::subresources::create(self, res, &ns, name, &obj)
     }
 
     /// Effects controllers would have within a second of a create, applied at once so that a

@@ -586,3 +586,50 @@ fn patches_through_the_pipeline() {
         .expect_err("immutable");
     assert_eq!(err.reason, Reason::Invalid);
 }
+
+#[test]
+fn eviction_binding_and_tokens() {
+    let mut w = default_world();
+    let mut api = w.api("kubernetes").expect("cluster");
+    let reg = api.registry();
+    let sub = |n: &str| reg.resources.iter().find(|r| r.name == n).expect("subresource").clone();
+    // Token for the default service account; a missing one is NotFound (case A10).
+    let t = api
+        .create_subresource(&admin(), &sub("serviceaccounts/token"), Some("default"), "default", json!({}), &WriteOptions::default())
+        .expect("token");
+    assert_eq!(t["status"]["token"].as_str().map(|s| s.split('.').count()), Some(3));
+    let err = api
+        .create_subresource(&admin(), &sub("serviceaccounts/token"), Some("default"), "robot", json!({}), &WriteOptions::default())
+        .expect_err("missing");
+    assert_eq!(err.message, "serviceaccounts \"robot\" not found");
+    // A PDB that allows no disruption blocks the eviction of a CoreDNS pod.
+    drop(api);
+    let pdb = json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "dns"}, "spec": {"minAvailable": 2, "selector": {"matchLabels": {"k8s-app": "kube-dns"}}}});
+    create(&mut w, &admin(), "poddisruptionbudgets", Some("kube-system"), pdb).expect("pdb");
+    let mut api = w.api("kubernetes").expect("cluster");
+    let pods = api.list(&admin(), res("pods"), Some("kube-system"), &ListOptions::default()).expect("list");
+    let dns =
+        pods.iter().find(|p| p["metadata"]["name"].as_str().is_some_and(|n| n.starts_with("coredns-"))).expect("dns")["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+    let eviction = json!({"apiVersion": "policy/v1", "kind": "Eviction", "metadata": {"name": dns, "namespace": "kube-system"}});
+    let err =
+        api.create(&admin(), &sub("pods/eviction"), Some("kube-system"), eviction.clone(), &WriteOptions::default()).expect_err("pdb");
+    assert_eq!(
+        (err.reason, err.message.as_str()),
+        (Reason::TooManyRequests, "Cannot evict pod as it would violate the pod's disruption budget.")
+    );
+    let proxy = pods.iter().find(|p| p["metadata"]["name"].as_str().is_some_and(|n| n.starts_with("kube-proxy-"))).expect("proxy")["metadata"]["name"].as_str().unwrap_or_default().to_string();
+    let ev = json!({"apiVersion": "policy/v1", "kind": "Eviction", "metadata": {"name": proxy}});
+    api.create(&admin(), &sub("pods/eviction"), Some("kube-system"), ev, &WriteOptions::default()).expect("evicted");
+    assert!(api.get(&admin(), res("pods"), Some("kube-system"), &proxy).is_err());
+    // Binding assigns a node once.
+    drop(api);
+    create(&mut w, &admin(), "pods", None, pod("web", "nginx")).expect("pod");
+    let mut api = w.api("kubernetes").expect("cluster");
+    let b = json!({"apiVersion": "v1", "kind": "Binding", "metadata": {"name": "web"}, "target": {"apiVersion": "v1", "kind": "Node", "name": "node01"}});
+    api.create(&UserInfo::system(), &sub("pods/binding"), Some("default"), b.clone(), &WriteOptions::default()).expect("bound");
+    assert_eq!(api.get(&admin(), res("pods"), Some("default"), "web").expect("get")["spec"]["nodeName"], "node01");
+    assert!(api.create(&UserInfo::system(), &sub("pods/binding"), Some("default"), b, &WriteOptions::default()).is_err());
+}
