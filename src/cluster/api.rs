@@ -365,6 +365,20 @@ impl<'w> Api<'w> {
         let ns = if res.namespaced { namespace.unwrap_or("default") } else { "" };
         self.warn_deprecated(res);
         self.check(user, "get", res, ns, name)?;
+        if let Some((parent, sub)) = res.name.split_once('/') {
+            // `status` answers the whole object, `scale` its autoscaling/v1 Scale view.
+            let reg = self.registry();
+            let Some(parent_res) = reg.resources.iter().find(|r| r.name == parent && r.group == res.group && r.version == res.version)
+            else {
+                return Err(Status::method_not_allowed());
+            };
+            let obj = self.cluster.store.get(parent_res, ns, name).cloned().ok_or_else(|| Status::not_found(parent_res, name))?;
+            return match sub {
+                "scale" => Ok(scale_of(&obj, parent_res)),
+                "status" => Ok(obj),
+                _ => Err(Status::method_not_allowed()),
+            };
+        }
         self.cluster.store.get(res, ns, name).cloned().ok_or_else(|| Status::not_found(res, name))
     }
 

@@ -87,6 +87,7 @@ pub const BASE: Strategy = Strategy {
 };
 
 const STATUS_ONLY: Strategy = Strategy { status_subresource: true, ..BASE };
+const PATH_NAMED: Strategy = Strategy { name_rule: NameRule::PathSegment, status_subresource: true, ..BASE };
 const LABEL_NAMED: Strategy = Strategy { name_rule: NameRule::Label, ..BASE };
 
 /// The strategy of `group`/`kind`; kinds not listed get [`BASE`].
@@ -121,6 +122,8 @@ pub fn strategy(group: &str, kind: &str) -> &'static Strategy {
         ("apiextensions.k8s.io", "CustomResourceDefinition") => &crd::STRATEGY,
         ("certificates.k8s.io", "CertificateSigningRequest") => &STATUS_ONLY,
         ("node.k8s.io", _) => &LABEL_NAMED,
+        // `<version>.<group>`; the core group's is `v1.`.
+        ("apiregistration.k8s.io", "APIService") => &PATH_NAMED,
         _ => &BASE,
     }
 }

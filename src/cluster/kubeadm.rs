@@ -210,6 +210,7 @@ pub fn seed(api: &mut Api<'_>, nodes: &[NodeSpec], version: &str) {
         create(api, o.resource, ns, o.body.clone());
     }
     super::rbac::aggregate(&mut api.cluster.store);
+    seed_apiservices(api);
     let Some(cp) = nodes.iter().find(|n| n.control_plane).cloned() else { return };
     for n in nodes {
         seed_node(api, n, version, installed);
@@ -220,6 +221,55 @@ pub fn seed(api: &mut Api<'_>, nodes: &[NodeSpec], version: &str) {
         seed_mirror_pod(api, component, &cp, version, installed);
     }
     addons::seed_workloads(api, nodes, version, installed);
+}
+
+/// The kube-aggregator's local APIServices, one per built-in group version, with the priorities
+/// of its `apiVersionPriorities` table (discovery lists groups in this order).
+fn seed_apiservices(api: &mut Api<'_>) {
+    let priority = |group: &str, version: &str| -> (i64, i64) {
+        match (group, version) {
+            ("", _) => (18000, 1),
+            ("apiregistration.k8s.io", _) => (17900, 15),
+            ("apps", _) => (17800, 15),
+            ("events.k8s.io", _) => (17750, 15),
+            ("authentication.k8s.io", _) => (17700, 15),
+            ("authorization.k8s.io", _) => (17600, 15),
+            ("autoscaling", "v2") => (17500, 30),
+            ("autoscaling", _) => (17500, 15),
+            ("batch", _) => (17400, 15),
+            ("certificates.k8s.io", _) => (17300, 15),
+            ("networking.k8s.io", _) => (17200, 15),
+            ("policy", _) => (17100, 15),
+            ("rbac.authorization.k8s.io", _) => (17000, 15),
+            ("storage.k8s.io", _) => (16800, 15),
+            ("admissionregistration.k8s.io", _) => (16700, 15),
+            ("apiextensions.k8s.io", _) => (16700, 15),
+            ("scheduling.k8s.io", _) => (16600, 15),
+            ("coordination.k8s.io", _) => (16500, 15),
+            ("node.k8s.io", _) => (16300, 15),
+            ("discovery.k8s.io", _) => (16200, 15),
+            ("resource.k8s.io", _) => (16200, 15),
+            ("flowcontrol.apiserver.k8s.io", _) => (16100, 21),
+            _ => (1000, 15),
+        }
+    };
+    let at = format_rfc3339(api.clock.now);
+    for g in &Registry::builtin().groups {
+        for v in &g.versions {
+            let (gp, vp) = priority(&g.name, v);
+            let name = format!("{v}.{}", g.name);
+            let mut spec = json!({"groupPriorityMinimum": gp, "version": v, "versionPriority": vp});
+            if !g.name.is_empty() {
+                spec["group"] = json!(g.name);
+            }
+            let body = json!({"apiVersion": "apiregistration.k8s.io/v1", "kind": "APIService",
+                "metadata": {"name": name, "labels": {"kube-aggregator.kubernetes.io/automanaged": "onstart"}}, "spec": spec});
+            if let Some(created) = create(api, "apiservices", None, body) {
+                let status = json!({"conditions": [{"lastTransitionTime": at, "message": "Local APIServices are always available", "reason": "Local", "status": "True", "type": "Available"}]});
+                set_status(api, "apiservices", &created, status);
+            }
+        }
+    }
 }
 
 fn seed_node(api: &mut Api<'_>, n: &NodeSpec, version: &str, installed: i64) {

@@ -56,6 +56,8 @@ fn default_world_lists_system_pods() {
     assert_eq!(ns[0]["spec"], json!({"finalizers": ["kubernetes"]}));
     let sas = api.list(&admin(), res("serviceaccounts"), Some("default"), &ListOptions::default()).expect("list");
     assert_eq!(sas.len(), 1);
+    let core = api.get(&admin(), res("apiservices"), None, "v1.").expect("v1.");
+    assert_eq!(core["status"]["conditions"][0]["reason"], "Local");
 }
 
 #[test]
