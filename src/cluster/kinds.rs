@@ -242,6 +242,14 @@ pub mod template {
     /// Validation of the pod template of a workload at `spec.template`.
     pub fn validate(obj: &Value) -> Vec<Cause> {
         let mut out = v::check_labels("spec.template.metadata.labels", obj.pointer("/spec/template/metadata/labels"));
+        // Deployments, ReplicaSets, StatefulSets and DaemonSets restart their pods' containers.
+        let kind = obj.get("kind").and_then(Value::as_str).unwrap_or_default();
+        if matches!(kind, "Deployment" | "ReplicaSet" | "StatefulSet")
+            && let Some(rp) = obj.pointer("/spec/template/spec/restartPolicy")
+            && rp.as_str() != Some("Always")
+        {
+            out.push(v::not_supported("spec.template.spec.restartPolicy", rp, &["Always"]));
+        }
         if let Some(ps) = obj.pointer("/spec/template/spec") {
             out.extend(pod::validate_pod_spec(ps, "spec.template.spec"));
         } else {

@@ -47,6 +47,7 @@ const KUBE_SYSTEM_SERVICE_ACCOUNTS: &[&str] = &[
     "pvc-protection-controller",
     "replicaset-controller",
     "replication-controller",
+    "resource-claim-controller",
     "resourcequota-controller",
     "root-ca-cert-publisher",
     "service-account-controller",
