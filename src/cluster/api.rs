@@ -278,6 +278,9 @@ impl<'w> Api<'w> {
             && let Some(root) = obj.as_object_mut()
         {
             root.remove("status");
+            if let Some(initial) = strategy.initial_status {
+                root.insert("status".into(), initial());
+            }
         }
         let mut causes = Vec::new();
         {

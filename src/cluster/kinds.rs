@@ -58,6 +58,14 @@ pub struct Strategy {
     pub generation: bool,
     /// Whether the kind has a `status` subresource: create and update ignore status changes.
     pub status_subresource: bool,
+    /// The status a new object starts with: what the Go type encodes when empty (its fields
+    /// without `omitempty`, e.g. ReplicaSet's `replicas: 0`); `None` for no status field.
+    pub initial_status: Option<fn() -> Value>,
+}
+
+/// `status: {}`.
+pub fn empty_object() -> Value {
+    Value::Object(Map::new())
 }
 
 fn no_default(_: &mut Value) {}
@@ -84,10 +92,12 @@ pub const BASE: Strategy = Strategy {
     validate_update: no_update,
     generation: false,
     status_subresource: false,
+    initial_status: None,
 };
 
-const STATUS_ONLY: Strategy = Strategy { status_subresource: true, ..BASE };
-const PATH_NAMED: Strategy = Strategy { name_rule: NameRule::PathSegment, status_subresource: true, ..BASE };
+const STATUS_ONLY: Strategy = Strategy { status_subresource: true, initial_status: Some(empty_object), ..BASE };
+const PATH_NAMED: Strategy =
+    Strategy { name_rule: NameRule::PathSegment, status_subresource: true, initial_status: Some(empty_object), ..BASE };
 const LABEL_NAMED: Strategy = Strategy { name_rule: NameRule::Label, ..BASE };
 
 /// The strategy of `group`/`kind`; kinds not listed get [`BASE`].

@@ -635,3 +635,19 @@ fn eviction_binding_and_tokens() {
     assert_eq!(api.get(&admin(), res("pods"), Some("default"), "web").expect("get")["spec"]["nodeName"], "node01");
     assert!(api.create(&UserInfo::system(), &sub("pods/binding"), Some("default"), b, &WriteOptions::default()).is_err());
 }
+
+#[test]
+fn new_objects_start_with_the_empty_status_their_type_encodes() {
+    let mut w = default_world();
+    let template = json!({"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "nginx", "image": "nginx"}]}});
+    let body = |kind: &str| json!({"apiVersion": "apps/v1", "kind": kind, "metadata": {"name": "web"}, "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": template}});
+    let d = create(&mut w, &admin(), "deployments", None, body("Deployment")).expect("deploy");
+    assert_eq!(d["status"], json!({}));
+    let rs = create(&mut w, &admin(), "replicasets", None, body("ReplicaSet")).expect("rs");
+    assert_eq!(rs["status"], json!({"replicas": 0}));
+    let ds = create(&mut w, &admin(), "daemonsets", None, body("DaemonSet")).expect("ds");
+    assert_eq!(ds["status"]["numberReady"], 0);
+    // Templates carry SetDefaults_PodSpec only (no enableServiceLinks, which is Pod-only).
+    assert!(d["spec"]["template"]["spec"].get("enableServiceLinks").is_none());
+    assert_eq!(d["spec"]["template"]["spec"]["securityContext"], json!({}));
+}

@@ -7,7 +7,8 @@ use super::super::Cause;
 use super::super::validation as v;
 use super::{BASE, Strategy, child, default_key, job, pod, spec_mut};
 
-pub const STRATEGY: Strategy = Strategy { default, validate, generation: true, status_subresource: true, ..BASE };
+pub const STRATEGY: Strategy =
+    Strategy { initial_status: Some(super::empty_object), default, validate, generation: true, status_subresource: true, ..BASE };
 
 fn default(obj: &mut Value) {
     let Some(spec) = spec_mut(obj) else { return };

@@ -7,8 +7,15 @@ use super::super::Cause;
 use super::super::validation as v;
 use super::{BASE, Strategy, child, default_key, deployment, spec_mut, template};
 
-pub const STRATEGY: Strategy =
-    Strategy { default, validate, validate_update: deployment::validate_update, generation: true, status_subresource: true, ..BASE };
+pub const STRATEGY: Strategy = Strategy {
+    initial_status: Some(initial_status),
+    default,
+    validate,
+    validate_update: deployment::validate_update,
+    generation: true,
+    status_subresource: true,
+    ..BASE
+};
 
 fn default(obj: &mut Value) {
     let Some(spec) = spec_mut(obj) else { return };
@@ -32,4 +39,9 @@ fn validate(obj: &Value) -> Vec<Cause> {
     }
     out.extend(template::validate(obj));
     out
+}
+
+/// The empty status as the Go type encodes it.
+fn initial_status() -> Value {
+    json!({"currentNumberScheduled": 0, "desiredNumberScheduled": 0, "numberMisscheduled": 0, "numberReady": 0})
 }

@@ -8,7 +8,7 @@ use super::super::Cause;
 use super::super::validation as v;
 use super::{BASE, Strategy, child, default_key, spec_mut};
 
-pub const STRATEGY: Strategy = Strategy { default, validate, status_subresource: true, ..BASE };
+pub const STRATEGY: Strategy = Strategy { initial_status: Some(initial_status), default, validate, status_subresource: true, ..BASE };
 
 fn default(obj: &mut Value) {
     // autoscaling/v1 has no `behavior`; only v2 defaults it.
@@ -52,4 +52,9 @@ fn validate(obj: &Value) -> Vec<Cause> {
         out.push(v::required("spec.scaleTargetRef.name", ""));
     }
     out
+}
+
+/// autoscaling/v2's empty status (`desiredReplicas` has no omitempty).
+fn initial_status() -> Value {
+    json!({"desiredReplicas": 0})
 }

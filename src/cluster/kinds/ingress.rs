@@ -7,7 +7,8 @@ use super::super::Cause;
 use super::super::validation as v;
 use super::{BASE, Strategy};
 
-pub const STRATEGY: Strategy = Strategy { validate, generation: true, status_subresource: true, ..BASE };
+pub const STRATEGY: Strategy =
+    Strategy { initial_status: Some(initial_status), validate, generation: true, status_subresource: true, ..BASE };
 
 fn validate(obj: &Value) -> Vec<Cause> {
     let mut out = Vec::new();
@@ -54,4 +55,9 @@ fn validate(obj: &Value) -> Vec<Cause> {
         }
     }
     out
+}
+
+/// The empty status as the Go type encodes it.
+fn initial_status() -> Value {
+    json!({"loadBalancer": {}})
 }

@@ -5,8 +5,15 @@ use serde_json::{Value, json};
 use super::super::Cause;
 use super::{BASE, Strategy, default_key, deployment, spec_mut, template};
 
-pub const STRATEGY: Strategy =
-    Strategy { default, validate, validate_update: deployment::validate_update, generation: true, status_subresource: true, ..BASE };
+pub const STRATEGY: Strategy = Strategy {
+    initial_status: Some(initial_status),
+    default,
+    validate,
+    validate_update: deployment::validate_update,
+    generation: true,
+    status_subresource: true,
+    ..BASE
+};
 
 fn default(obj: &mut Value) {
     let Some(spec) = spec_mut(obj) else { return };
@@ -19,4 +26,9 @@ fn validate(obj: &Value) -> Vec<Cause> {
     out.extend(deployment::replicas(obj));
     out.extend(template::validate(obj));
     out
+}
+
+/// The empty status as the Go type encodes it.
+fn initial_status() -> Value {
+    json!({"replicas": 0})
 }
