@@ -401,6 +401,34 @@ impl<'w> Api<'w> {
         obj: Value,
         opts: &WriteOptions,
     ) -> Result<Value, Status> {
+        if let Some((parent, sub)) = res.name.split_once('/') {
+            // Subresources: `status` and `approval` replace the status, `scale` the replicas.
+            let reg = self.registry();
+            let Some(parent_res) =
+                reg.resources.iter().find(|r| r.name == parent && r.group == res.group && r.version == res.version).cloned()
+            else {
+                return Err(Status::method_not_allowed());
+            };
+            if !res.supports("update") {
+                return Err(Status::method_not_allowed());
+            }
+            let ns = if parent_res.namespaced { namespace.unwrap_or("default").to_string() } else { String::new() };
+            let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default().to_string();
+            self.check(user, "update", res, &ns, &name)?;
+            let system = UserInfo::system();
+            return match sub {
+                "status" | "approval" => self.write_existing(&system, "update", &parent_res, namespace, obj, opts, Target::Status),
+                "scale" => {
+                    let Some(mut current) = self.cluster.store.get(&parent_res, &ns, &name).cloned() else {
+                        return Err(Status::not_found(&parent_res, &name));
+                    };
+                    current["spec"]["replicas"] = obj.pointer("/spec/replicas").cloned().unwrap_or(json!(0));
+                    let stored = self.write_existing(&system, "update", &parent_res, namespace, current, opts, Target::Main)?;
+                    Ok(scale_of(&stored, &parent_res))
+                }
+                _ => Err(Status::method_not_allowed()),
+            };
+        }
         self.write_existing(user, "update", res, namespace, obj, opts, Target::Main)
     }
 

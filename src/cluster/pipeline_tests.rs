@@ -651,3 +651,19 @@ fn new_objects_start_with_the_empty_status_their_type_encodes() {
     assert!(d["spec"]["template"]["spec"].get("enableServiceLinks").is_none());
     assert_eq!(d["spec"]["template"]["spec"]["securityContext"], json!({}));
 }
+
+#[test]
+fn csr_approval_goes_through_the_subresource() {
+    let mut w = default_world();
+    let csr = json!({"apiVersion": "certificates.k8s.io/v1", "kind": "CertificateSigningRequest", "metadata": {"name": "jane"},
+        "spec": {"request": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURSBSRVFVRVNULS0tLS0K", "signerName": "kubernetes.io/kube-apiserver-client", "usages": ["client auth"]}});
+    let stored = create(&mut w, &admin(), "certificatesigningrequests", None, csr).expect("csr");
+    assert_eq!(stored["status"], json!({}));
+    let mut api = w.api("kubernetes").expect("cluster");
+    let reg = api.registry();
+    let approval = reg.resources.iter().find(|r| r.name == "certificatesigningrequests/approval").expect("approval").clone();
+    let mut next = stored.clone();
+    next["status"] = json!({"conditions": [{"type": "Approved", "status": "True", "reason": "KubectlApprove", "message": "This CSR was approved by kubectl certificate approve."}]});
+    let out = api.update(&admin(), &approval, None, next, &WriteOptions::default()).expect("approve");
+    assert_eq!(out["status"]["conditions"][0]["type"], "Approved");
+}
