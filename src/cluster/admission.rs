@@ -224,26 +224,33 @@ fn limit_ranger(req: &Request<'_>, obj: &mut Value) -> Result<(), Status> {
     let name = display_name(obj);
     let mut set: Vec<String> = Vec::new();
     let mut errors: Vec<String> = Vec::new();
-    if let Some(Value::Array(cs)) = obj.pointer_mut("/spec/containers") {
+    for (key, prefix) in [("containers", "container"), ("initContainers", "init container")] {
+        let Some(Value::Array(cs)) = obj.pointer_mut(&format!("/spec/{key}")) else { continue };
         for c in cs.iter_mut().filter_map(Value::as_object_mut) {
             let cname = c.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
             let res = child(c, "resources");
-            let mut what = Vec::new();
+            let mut requests_set: Vec<String> = Vec::new();
+            let mut limits_set: Vec<String> = Vec::new();
             for item in &items {
-                for (part, src) in [("requests", "defaultRequest"), ("limits", "default")] {
+                for (part, src, record) in [("limits", "default", &mut limits_set), ("requests", "defaultRequest", &mut requests_set)] {
                     if let Some(defaults) = item.get(src).and_then(Value::as_object) {
                         for (rname, q) in defaults {
                             let target = child(res, part);
                             if !target.contains_key(rname) {
                                 target.insert(rname.clone(), q.clone());
-                                what.push(format!("{rname} {}", if part == "requests" { "request" } else { "limit" }));
+                                record.push(rname.clone());
                             }
                         }
                     }
                 }
             }
-            if !what.is_empty() {
-                set.push(format!("{} for container {cname}", what.join(", ")));
+            requests_set.sort();
+            limits_set.sort();
+            if !requests_set.is_empty() {
+                set.push(format!("{} request for {prefix} {cname}", requests_set.join(", ")));
+            }
+            if !limits_set.is_empty() {
+                set.push(format!("{} limit for {prefix} {cname}", limits_set.join(", ")));
             }
             for item in &items {
                 check_bounds(item, res, &mut errors);

@@ -667,3 +667,26 @@ fn csr_approval_goes_through_the_subresource() {
     let out = api.update(&admin(), &approval, None, next, &WriteOptions::default()).expect("approve");
     assert_eq!(out["status"]["conditions"][0]["type"], "Approved");
 }
+
+#[test]
+fn limit_ranger_defaults_and_bounds() {
+    // plugin/pkg/admission/limitranger: defaults, the annotation, and case A49.
+    let mut w = default_world();
+    let lr = json!({"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": "limits"},
+        "spec": {"limits": [{"type": "Container", "default": {"cpu": "500m", "memory": "256Mi"}, "defaultRequest": {"cpu": "100m", "memory": "128Mi"}, "max": {"cpu": "800m"}}]}});
+    create(&mut w, &admin(), "limitranges", None, lr).expect("lr");
+    let p = create(&mut w, &admin(), "pods", None, pod("web", "nginx")).expect("pod");
+    assert_eq!(
+        p["spec"]["containers"][0]["resources"],
+        json!({"limits": {"cpu": "500m", "memory": "256Mi"}, "requests": {"cpu": "100m", "memory": "128Mi"}})
+    );
+    assert_eq!(
+        p["metadata"]["annotations"]["kubernetes.io/limit-ranger"],
+        "LimitRanger plugin set: cpu, memory request for container web; cpu, memory limit for container web"
+    );
+    assert_eq!(p["status"]["qosClass"], "Burstable");
+    let mut big = pod("big", "nginx");
+    big["spec"]["containers"][0]["resources"] = json!({"limits": {"cpu": "1500m"}});
+    let err = create(&mut w, &admin(), "pods", None, big).expect_err("too big");
+    assert_eq!(err.message, "pods \"big\" is forbidden: maximum cpu usage per Container is 800m, but limit is 1500m");
+}
