@@ -15,6 +15,7 @@ pub mod gc;
 pub mod kinds;
 pub mod kubeadm;
 pub mod patch;
+pub mod podsecurity;
 pub mod quantity;
 pub mod rbac;
 pub mod resources;

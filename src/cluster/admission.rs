@@ -35,16 +35,40 @@ fn lookup<'s>(store: &'s Store, resource: &str, ns: &str, name: &str) -> Option<
 }
 
 /// Runs the mutating plugins on a create.
-pub fn admit_create(req: &mut Request<'_>, obj: &mut Value) -> Result<(), Status> {
+pub fn admit_create(req: &mut Request<'_>, obj: &mut Value) -> Result<Vec<String>, Status> {
     namespace_lifecycle(req, obj)?;
     storage_object_in_use_protection(req, obj);
+    let warnings = pod_security(req, obj)?;
     if req.res.group.is_empty() && req.res.name == "pods" {
         limit_ranger(req, obj)?;
         service_account(req, obj)?;
         priority(req, obj)?;
         default_toleration_seconds(obj);
     }
-    Ok(())
+    Ok(warnings)
+}
+
+/// PodSecurity: pods are checked against the namespace's enforce level; workload templates
+/// (and pods, for the warn level) get `would violate PodSecurity` warnings.
+fn pod_security(req: &Request<'_>, obj: &Value) -> Result<Vec<String>, Status> {
+    let (template, is_pod) = match (req.res.group.as_str(), req.res.name.as_str()) {
+        ("", "pods") => ("/spec", true),
+        ("", "replicationcontrollers" | "podtemplates")
+        | ("apps", "deployments" | "replicasets" | "daemonsets" | "statefulsets")
+        | ("batch", "jobs") => ("/spec/template/spec", false),
+        ("batch", "cronjobs") => ("/spec/jobTemplate/spec/template/spec", false),
+        _ => return Ok(Vec::new()),
+    };
+    let Some(ns) = Registry::builtin_resource("namespaces").and_then(|r| req.store.get(r, "", req.namespace)) else {
+        return Ok(Vec::new());
+    };
+    let Some(spec) = obj.pointer(template) else { return Ok(Vec::new()) };
+    let meta = obj.get("metadata").cloned().unwrap_or(Value::Null);
+    let outcome = super::podsecurity::evaluate(ns, &meta, spec, is_pod);
+    if let Some(reason) = outcome.reject {
+        return Err(Status::forbidden(req.res, &display_name(obj), &reason));
+    }
+    Ok(outcome.warnings)
 }
 
 /// Creating in a missing namespace is NotFound; in a terminating one Forbidden.

@@ -253,7 +253,8 @@ impl<'w> Api<'w> {
         (strategy.default)(&mut obj);
         {
             let mut req = admission::Request { res, namespace: &ns, store: &self.cluster.store, rng: self.rng };
-            admission::admit_create(&mut req, &mut obj)?;
+            let warnings = admission::admit_create(&mut req, &mut obj)?;
+            self.warnings.borrow_mut().extend(warnings);
         }
         // BeforeCreate: system fields, generated name, the strategy's PrepareForCreate.
         let meta = kinds::child(obj.as_object_mut().ok_or_else(|| Status::bad_request("Object 'metadata' is missing"))?, "metadata");

@@ -690,3 +690,25 @@ fn limit_ranger_defaults_and_bounds() {
     let err = create(&mut w, &admin(), "pods", None, big).expect_err("too big");
     assert_eq!(err.message, "pods \"big\" is forbidden: maximum cpu usage per Container is 800m, but limit is 1500m");
 }
+
+#[test]
+fn pod_security_admission() {
+    let mut w = default_world();
+    let ns = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "secure", "labels": {"pod-security.kubernetes.io/enforce": "restricted"}}});
+    create(&mut w, &admin(), "namespaces", None, ns).expect("ns");
+    let err = create(&mut w, &admin(), "pods", Some("secure"), pod("nginx", "nginx")).expect_err("restricted");
+    assert_eq!(err.reason, Reason::Forbidden);
+    assert!(err.message.starts_with("pods \"nginx\" is forbidden: violates PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false (container \"nginx\""), "{}", err.message);
+    let mut ok = pod("ok", "nginx");
+    ok["spec"]["securityContext"] = json!({"runAsNonRoot": true, "seccompProfile": {"type": "RuntimeDefault"}});
+    ok["spec"]["containers"][0]["securityContext"] = json!({"allowPrivilegeEscalation": false, "capabilities": {"drop": ["ALL"]}});
+    create(&mut w, &admin(), "pods", Some("secure"), ok).expect("compliant pod");
+    let d = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}, "spec": {"selector": {"matchLabels": {"app": "web"}},
+        "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "nginx", "image": "nginx"}]}}}});
+    let mut api = w.api("kubernetes").expect("cluster");
+    let _ = api.take_warnings();
+    api.create(&admin(), res("deployments"), Some("secure"), d, &WriteOptions::default()).expect("workloads are admitted");
+    let warnings = api.take_warnings();
+    assert_eq!(warnings.len(), 1);
+    assert!(warnings[0].starts_with("would violate PodSecurity \"restricted:latest\": "));
+}
