@@ -130,6 +130,12 @@ fn service_account(req: &mut Request<'_>, obj: &mut Value) -> Result<(), Status>
             &format!("error looking up service account {}/{sa}: serviceaccount \"{sa}\" not found", req.namespace),
         ));
     };
+    // The service account's image pull secrets apply to pods that name none.
+    if spec.get("imagePullSecrets").and_then(Value::as_array).is_none_or(Vec::is_empty)
+        && let Some(secrets) = sa_obj.get("imagePullSecrets").and_then(Value::as_array).filter(|a| !a.is_empty())
+    {
+        spec.insert("imagePullSecrets".into(), Value::Array(secrets.clone()));
+    }
     let automount = spec
         .get("automountServiceAccountToken")
         .and_then(Value::as_bool)
