@@ -186,6 +186,12 @@ pub fn set_status(api: &mut Api<'_>, resource: &str, obj: &Value, status: Value)
 
 /// Seeds every API object of a fresh kubeadm cluster.
 pub fn seed(api: &mut Api<'_>, nodes: &[NodeSpec], version: &str) {
+    api.set_seeding(true);
+    seed_all(api, nodes, version);
+    api.set_seeding(false);
+}
+
+fn seed_all(api: &mut Api<'_>, nodes: &[NodeSpec], version: &str) {
     let installed = api.clock.now;
     for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
         create(api, "namespaces", None, json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}));
