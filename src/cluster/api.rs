@@ -134,6 +134,9 @@ impl<'w> Api<'w> {
         if res.group.is_empty() && res.name.starts_with("endpoints") {
             self.warnings.borrow_mut().push("v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice".into());
         }
+        if res.group.is_empty() && res.name == "componentstatuses" {
+            self.warnings.borrow_mut().push("v1 ComponentStatus is deprecated in v1.19+".into());
+        }
     }
 
     /// What this cluster serves: the built-in resources plus those of its established CRDs.
@@ -378,6 +381,12 @@ impl<'w> Api<'w> {
         let ns = if res.namespaced { namespace.unwrap_or("default") } else { "" };
         self.warn_deprecated(res);
         self.check(user, "get", res, ns, name)?;
+        if res.group.is_empty() && res.name == "componentstatuses" {
+            return super::componentstatus::list(&self.cluster.store)
+                .into_iter()
+                .find(|c| c.pointer("/metadata/name").and_then(Value::as_str) == Some(name))
+                .ok_or_else(|| Status::not_found(res, name));
+        }
         if let Some((parent, sub)) = res.name.split_once('/') {
             // `status` answers the whole object, `scale` its autoscaling/v1 Scale view.
             let reg = self.registry();
@@ -399,6 +408,9 @@ impl<'w> Api<'w> {
     pub fn list(&self, user: &UserInfo, res: &ResourceInfo, namespace: Option<&str>, _opts: &ListOptions) -> Result<Vec<Value>, Status> {
         self.warn_deprecated(res);
         self.check(user, "list", res, if res.namespaced { namespace.unwrap_or("") } else { "" }, "")?;
+        if res.group.is_empty() && res.name == "componentstatuses" {
+            return Ok(super::componentstatus::list(&self.cluster.store));
+        }
         Ok(self.cluster.store.list(res, namespace).cloned().collect())
     }
 

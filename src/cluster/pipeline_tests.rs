@@ -712,3 +712,20 @@ fn pod_security_admission() {
     assert_eq!(warnings.len(), 1);
     assert!(warnings[0].starts_with("would violate PodSecurity \"restricted:latest\": "));
 }
+
+#[test]
+fn component_statuses_follow_the_static_pods() {
+    let mut w = default_world();
+    let mut api = w.api("kubernetes").expect("cluster");
+    let cs = api.list(&admin(), res("componentstatuses"), None, &ListOptions::default()).expect("cs");
+    let names: Vec<&str> = cs.iter().filter_map(|c| c.pointer("/metadata/name").and_then(Value::as_str)).collect();
+    assert_eq!(names, ["controller-manager", "scheduler", "etcd-0"]);
+    assert!(cs.iter().all(|c| c["conditions"][0]["status"] == "True"));
+    assert_eq!(api.take_warnings(), vec!["v1 ComponentStatus is deprecated in v1.19+".to_string()]);
+    api.delete(&admin(), res("pods"), Some("kube-system"), "kube-scheduler-controlplane", &DeleteOptions::default()).expect("delete");
+    let s = api.get(&admin(), res("componentstatuses"), None, "scheduler").expect("get");
+    assert_eq!(
+        s["conditions"][0]["error"],
+        "Get \"https://127.0.0.1:10259/healthz\": dial tcp 127.0.0.1:10259: connect: connection refused"
+    );
+}
