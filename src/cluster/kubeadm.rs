@@ -335,6 +335,16 @@ fn seed_node(api: &mut Api<'_>, n: &NodeSpec, version: &str, installed: i64) {
         ],
     });
     set_status(api, "nodes", &node, status);
+    // The kubelet registers the node's CSINode (no CSI drivers on a fresh kubeadm node).
+    create(
+        api,
+        "csinodes",
+        None,
+        json!({"apiVersion": "storage.k8s.io/v1", "kind": "CSINode", "metadata": {"name": n.name,
+            "annotations": {"storage.alpha.kubernetes.io/migrated-plugins": "kubernetes.io/aws-ebs,kubernetes.io/azure-disk,kubernetes.io/azure-file,kubernetes.io/cinder,kubernetes.io/gce-pd,kubernetes.io/portworx-volume,kubernetes.io/vsphere-volume"},
+            "ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": n.name, "uid": node["metadata"]["uid"]}]},
+            "spec": {"drivers": null}}),
+    );
     create(
         api,
         "leases",
