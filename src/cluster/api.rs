@@ -372,6 +372,9 @@ impl<'w> Api<'w> {
                 let _ = self.create(&system, cm, Some(&ns), body, &WriteOptions::default());
             }
         }
+        if res.group.is_empty() && res.name == "services" {
+            self.track_service_ips(obj, true);
+        }
         if res.group == "rbac.authorization.k8s.io" && res.name == "clusterroles" && rbac::affects_aggregation(obj) {
             rbac::aggregate(&mut self.cluster.store);
         }
@@ -681,6 +684,9 @@ impl<'w> Api<'w> {
             return Ok(obj);
         }
         self.cluster.store.remove(res, ns, name);
+        if res.group.is_empty() && res.name == "services" {
+            self.track_service_ips(&obj, false);
+        }
         let uid = obj.pointer("/metadata/uid").and_then(Value::as_str).unwrap_or_default().to_string();
         gc::collect(&mut self.cluster.store, &uid, opts.propagation);
         if res.namespaced {
@@ -713,6 +719,28 @@ impl<'w> Api<'w> {
             out.push(self.delete(&UserInfo::system(), res, Some(ns), &n, opts)?);
         }
         Ok(out)
+    }
+
+    /// The IPAddress objects the ClusterIP allocator keeps (networking.k8s.io/v1, one per
+    /// allocated address, named after it and pointing at its Service).
+    fn track_service_ips(&mut self, svc: &Value, allocate: bool) {
+        let Some(ip_res) = Registry::builtin_resource("ipaddresses") else { return };
+        let ips: Vec<String> = svc
+            .pointer("/spec/clusterIPs")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).filter(|ip| *ip != "None" && !ip.is_empty()).map(str::to_string).collect())
+            .unwrap_or_default();
+        for ip in ips {
+            if !allocate {
+                self.cluster.store.remove(ip_res, "", &ip);
+                continue;
+            }
+            let obj = json!({"apiVersion": "networking.k8s.io/v1", "kind": "IPAddress",
+                "metadata": {"name": ip, "labels": {"ipaddress.kubernetes.io/ip-family": "IPv4", "ipaddress.kubernetes.io/managed-by": "ipallocator.k8s.io"},
+                    "uid": self.rng.uuid(), "creationTimestamp": self.clock.rfc3339()},
+                "spec": {"parentRef": {"group": "", "name": svc["metadata"]["name"], "namespace": svc["metadata"]["namespace"], "resource": "services"}}});
+            self.cluster.store.put(ip_res, "", &ip, obj);
+        }
     }
 
     /// Whether a delete must wait: finalizers other than the protection ones whose controllers

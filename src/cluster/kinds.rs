@@ -130,7 +130,7 @@ pub fn strategy(group: &str, kind: &str) -> &'static Strategy {
         ("rbac.authorization.k8s.io", "RoleBinding") | ("rbac.authorization.k8s.io", "ClusterRoleBinding") => &rbac::BINDING_STRATEGY,
         ("rbac.authorization.k8s.io", "Role") | ("rbac.authorization.k8s.io", "ClusterRole") => &rbac::ROLE_STRATEGY,
         ("apiextensions.k8s.io", "CustomResourceDefinition") => &crd::STRATEGY,
-        ("certificates.k8s.io", "CertificateSigningRequest") => &STATUS_ONLY,
+        ("certificates.k8s.io", "CertificateSigningRequest") | ("networking.k8s.io", "ServiceCIDR") => &STATUS_ONLY,
         ("node.k8s.io", _) => &LABEL_NAMED,
         // `<version>.<group>`; the core group's is `v1.`.
         ("apiregistration.k8s.io", "APIService") => &PATH_NAMED,

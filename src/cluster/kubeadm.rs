@@ -217,6 +217,22 @@ fn seed_all(api: &mut Api<'_>, nodes: &[NodeSpec], version: &str) {
     }
     super::rbac::aggregate(&mut api.cluster.store);
     seed_apiservices(api);
+    // The default ServiceCIDR the API server creates from --service-cluster-ip-range.
+    if let Some(cidr) = create(
+        api,
+        "servicecidrs",
+        None,
+        json!({"apiVersion": "networking.k8s.io/v1", "kind": "ServiceCIDR", "metadata": {"name": "kubernetes", "finalizers": ["networking.k8s.io/service-cidr-finalizer"]},
+            "spec": {"cidrs": ["10.96.0.0/12"]}}),
+    ) {
+        let at = format_rfc3339(installed);
+        set_status(
+            api,
+            "servicecidrs",
+            &cidr,
+            json!({"conditions": [{"lastTransitionTime": at, "message": "Kubernetes Service CIDR is ready", "reason": "", "status": "True", "type": "Ready"}]}),
+        );
+    }
     let Some(cp) = nodes.iter().find(|n| n.control_plane).cloned() else { return };
     for n in nodes {
         seed_node(api, n, version, installed);

@@ -205,6 +205,13 @@ fn service_allocation() {
     let ip = s["spec"]["clusterIP"].as_str().unwrap_or_default().to_string();
     assert!(ip.starts_with("10.") && ip != "10.96.0.1");
     assert_eq!(s["spec"]["clusterIPs"], json!([ip]));
+    {
+        let api = w.api("kubernetes").expect("cluster");
+        let addr = api.get(&admin(), res("ipaddresses"), None, &ip).expect("IPAddress for the ClusterIP");
+        assert_eq!(addr["spec"]["parentRef"], json!({"group": "", "name": "web", "namespace": "default", "resource": "services"}));
+        assert!(api.get(&admin(), res("ipaddresses"), None, "10.96.0.10").is_ok());
+        assert!(api.get(&admin(), res("servicecidrs"), None, "kubernetes").is_ok());
+    }
     assert_eq!(s["spec"]["ipFamilyPolicy"], "SingleStack");
     assert_eq!(s["spec"]["externalTrafficPolicy"], "Cluster");
     // Case A29.
