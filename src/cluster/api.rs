@@ -443,6 +443,17 @@ impl<'w> Api<'w> {
             let system = UserInfo::system();
             return match sub {
                 "status" | "approval" => self.write_existing(&system, "update", &parent_res, namespace, obj, opts, Target::Status),
+                "finalize" => {
+                    // The namespace's `spec.finalizers` as the body lists them.
+                    let Some(mut current) = self.cluster.store.get(&parent_res, &ns, &name).cloned() else {
+                        return Err(Status::not_found(&parent_res, &name));
+                    };
+                    current["spec"]["finalizers"] = obj.pointer("/spec/finalizers").cloned().unwrap_or(json!([]));
+                    if opts.dry_run {
+                        return Ok(current);
+                    }
+                    Ok(self.cluster.store.put(&parent_res, &ns, &name, current))
+                }
                 "scale" => {
                     let Some(mut current) = self.cluster.store.get(&parent_res, &ns, &name).cloned() else {
                         return Err(Status::not_found(&parent_res, &name));
@@ -784,8 +795,22 @@ impl<'w> Api<'w> {
             .filter_map(|n| n.pointer("/metadata/name").and_then(Value::as_str).map(str::to_string))
             .collect();
         for ns in terminating {
+            // The namespace controller empties the namespace and drops its own finalizer; other
+            // finalizers keep it Terminating until someone removes them.
             gc::empty_namespace(&mut self.cluster.store, &ns);
-            self.cluster.store.remove(ns_res, "", &ns);
+            let Some(mut obj) = self.cluster.store.get(ns_res, "", &ns).cloned() else { continue };
+            let others: Vec<Value> = obj
+                .pointer("/spec/finalizers")
+                .and_then(Value::as_array)
+                .map(|f| f.iter().filter(|x| x.as_str() != Some("kubernetes")).cloned().collect())
+                .unwrap_or_default();
+            let meta_finalizers = obj.pointer("/metadata/finalizers").and_then(Value::as_array).is_some_and(|f| !f.is_empty());
+            if others.is_empty() && !meta_finalizers {
+                self.cluster.store.remove(ns_res, "", &ns);
+            } else if obj.pointer("/spec/finalizers").and_then(Value::as_array).map(Vec::len) != Some(others.len()) {
+                obj["spec"]["finalizers"] = Value::Array(others);
+                self.cluster.store.put(ns_res, "", &ns, obj);
+            }
         }
         // The pvc-protection and pv-protection controllers release what is no longer used.
         for resource in ["persistentvolumeclaims", "persistentvolumes"] {

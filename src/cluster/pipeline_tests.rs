@@ -736,3 +736,35 @@ fn component_statuses_follow_the_static_pods() {
         "Get \"https://127.0.0.1:10259/healthz\": dial tcp 127.0.0.1:10259: connect: connection refused"
     );
 }
+
+#[test]
+fn namespace_finalizers_keep_it_terminating() {
+    let mut w = default_world();
+    create(&mut w, &admin(), "namespaces", None, json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "stuck"}}))
+        .expect("ns");
+    let mut api = w.api("kubernetes").expect("cluster");
+    let reg = api.registry();
+    let finalize = reg.resources.iter().find(|r| r.name == "namespaces/finalize").expect("finalize").clone();
+    let mut ns = api.get(&admin(), res("namespaces"), None, "stuck").expect("get");
+    ns["spec"]["finalizers"] = json!(["kubernetes", "example.com/hold"]);
+    api.update(&admin(), &finalize, None, ns, &WriteOptions::default()).expect("finalize");
+    api.delete(&admin(), res("namespaces"), None, "stuck", &DeleteOptions::default()).expect("delete");
+    api.settle();
+    let ns = api.get(&admin(), res("namespaces"), None, "stuck").expect("still there");
+    assert_eq!(ns["status"]["phase"], "Terminating");
+    assert_eq!(ns["spec"]["finalizers"], json!(["example.com/hold"]));
+    let mut cleared = ns.clone();
+    cleared["spec"]["finalizers"] = json!([]);
+    api.update(&admin(), &finalize, None, cleared, &WriteOptions::default()).expect("finalize");
+    api.settle();
+    assert!(api.get(&admin(), res("namespaces"), None, "stuck").is_err());
+    // A plain update cannot drop spec.finalizers.
+    drop(api);
+    create(&mut w, &admin(), "namespaces", None, json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "plain"}}))
+        .expect("ns");
+    let mut api = w.api("kubernetes").expect("cluster");
+    let mut ns = api.get(&admin(), res("namespaces"), None, "plain").expect("get");
+    ns.as_object_mut().map(|o| o.remove("spec"));
+    let out = api.update(&admin(), res("namespaces"), None, ns, &WriteOptions::default()).expect("update");
+    assert_eq!(out["spec"]["finalizers"], json!(["kubernetes"]));
+}

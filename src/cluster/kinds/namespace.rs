@@ -7,7 +7,19 @@ use super::super::Cause;
 use super::super::validation::{self as v, NameRule};
 use super::{BASE, Ctx, Strategy, child};
 
-pub const STRATEGY: Strategy = Strategy { name_rule: NameRule::Label, default, before_create, validate, status_subresource: true, ..BASE };
+pub const STRATEGY: Strategy =
+    Strategy { name_rule: NameRule::Label, default, before_create, prepare_update, validate, status_subresource: true, ..BASE };
+
+/// `spec.finalizers` changes only through the `finalize` subresource.
+fn prepare_update(new: &mut Value, old: &Value, _: &mut Ctx<'_>) -> Result<(), Vec<Cause>> {
+    if let Some(root) = new.as_object_mut() {
+        match old.get("spec") {
+            Some(spec) => root.insert("spec".into(), spec.clone()),
+            None => root.remove("spec"),
+        };
+    }
+    Ok(())
+}
 
 fn default(obj: &mut Value) {
     let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default().to_string();
