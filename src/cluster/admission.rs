@@ -39,6 +39,7 @@ pub fn admit_create(req: &mut Request<'_>, obj: &mut Value) -> Result<Vec<String
     namespace_lifecycle(req, obj)?;
     storage_object_in_use_protection(req, obj);
     let warnings = pod_security(req, obj)?;
+    default_storage_class(req, obj);
     if req.res.group.is_empty() && req.res.name == "pods" {
         limit_ranger(req, obj)?;
         service_account(req, obj)?;
@@ -86,6 +87,52 @@ fn namespace_lifecycle(req: &Request<'_>, obj: &Value) -> Result<(), Status> {
         )),
         Some(_) => Ok(()),
     }
+}
+
+/// DefaultStorageClass: a claim that names no class gets the default one (the newest class
+/// annotated `storageclass.kubernetes.io/is-default-class: "true"`); `""` means none on purpose.
+fn default_storage_class(req: &Request<'_>, obj: &mut Value) {
+    if !(req.res.group.is_empty() && req.res.name == "persistentvolumeclaims") || obj.pointer("/spec/storageClassName").is_some() {
+        return;
+    }
+    let Some(sc_res) = Registry::builtin_resource("storageclasses") else { return };
+    let default = req
+        .store
+        .list(sc_res, None)
+        .filter(|sc| {
+            sc.pointer("/metadata/annotations/storageclass.kubernetes.io~1is-default-class").and_then(Value::as_str) == Some("true")
+        })
+        .max_by_key(|sc| sc.pointer("/metadata/creationTimestamp").and_then(Value::as_str).unwrap_or_default().to_string())
+        .and_then(|sc| sc.pointer("/metadata/name").cloned());
+    if let (Some(name), Some(spec)) = (default, obj.get_mut("spec").and_then(Value::as_object_mut)) {
+        spec.insert("storageClassName".into(), name);
+    }
+}
+
+/// Admission on updates: PersistentVolumeClaimResize (growing a claim needs a class that
+/// allows expansion).
+pub fn admit_update(req: &Request<'_>, new: &Value, old: &Value) -> Result<(), Status> {
+    if req.res.group.is_empty() && req.res.name == "persistentvolumeclaims" {
+        let size = |o: &Value| o.pointer("/spec/resources/requests/storage").and_then(quantity::of);
+        if let (Some(n), Some(o)) = (size(new), size(old))
+            && n > o
+        {
+            let class = new.pointer("/spec/storageClassName").and_then(Value::as_str).unwrap_or_default();
+            let expandable = Registry::builtin_resource("storageclasses")
+                .and_then(|r| req.store.get(r, "", class))
+                .and_then(|sc| sc.get("allowVolumeExpansion"))
+                .and_then(Value::as_bool)
+                == Some(true);
+            if !expandable {
+                return Err(Status::forbidden(
+                    req.res,
+                    &display_name(new),
+                    "only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize",
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// StorageObjectInUseProtection: claims and volumes get their protection finalizer.

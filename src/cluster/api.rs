@@ -623,6 +623,8 @@ impl<'w> Api<'w> {
             if !all.is_empty() {
                 return Err(Status::invalid(&res.kind, &res.group, &name, all));
             }
+            let req = admission::Request { res, namespace: &ns, store: &self.cluster.store, rng: self.rng };
+            admission::admit_update(&req, &obj, &old)?;
         }
         if opts.dry_run {
             return Ok(obj);

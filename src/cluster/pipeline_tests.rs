@@ -768,3 +768,24 @@ fn namespace_finalizers_keep_it_terminating() {
     let out = api.update(&admin(), res("namespaces"), None, ns, &WriteOptions::default()).expect("update");
     assert_eq!(out["spec"]["finalizers"], json!(["kubernetes"]));
 }
+
+#[test]
+fn storage_class_defaulting_and_resize() {
+    let mut w = default_world();
+    let sc = json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": {"name": "standard", "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
+        "provisioner": "rancher.io/local-path"});
+    create(&mut w, &admin(), "storageclasses", None, sc).expect("sc");
+    let pvc = json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "data"},
+        "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}});
+    let stored = create(&mut w, &admin(), "persistentvolumeclaims", None, pvc).expect("pvc");
+    assert_eq!(stored["spec"]["storageClassName"], "standard");
+    let mut api = w.api("kubernetes").expect("cluster");
+    let mut bigger = stored.clone();
+    bigger["spec"]["resources"]["requests"]["storage"] = json!("2Gi");
+    let err =
+        api.update(&admin(), res("persistentvolumeclaims"), Some("default"), bigger, &WriteOptions::default()).expect_err("no expansion");
+    assert_eq!(
+        err.message,
+        "persistentvolumeclaims \"data\" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize"
+    );
+}

@@ -47,6 +47,12 @@ fn validate(obj: &Value) -> Vec<Cause> {
 }
 
 fn validate_update(new: &Value, old: &Value) -> Vec<Cause> {
+    let size = |o: &Value| o.pointer("/spec/resources/requests/storage").and_then(super::super::quantity::of);
+    if let (Some(n), Some(o)) = (size(new), size(old))
+        && n < o
+    {
+        return vec![v::forbidden("spec.resources.requests.storage", "field can not be less than previous value")];
+    }
     let strip = |o: &Value| {
         let mut s = o.get("spec").cloned().unwrap_or(Value::Null);
         if let Some(m) = s.pointer_mut("/resources/requests").and_then(Value::as_object_mut) {
