@@ -40,6 +40,7 @@ pub fn admit_create(req: &mut Request<'_>, obj: &mut Value) -> Result<Vec<String
     storage_object_in_use_protection(req, obj);
     let warnings = pod_security(req, obj)?;
     default_storage_class(req, obj);
+    default_ingress_class(req, obj);
     if req.res.group.is_empty() && req.res.name == "pods" {
         limit_ranger(req, obj)?;
         service_account(req, obj)?;
@@ -106,6 +107,29 @@ fn default_storage_class(req: &Request<'_>, obj: &mut Value) {
         .and_then(|sc| sc.pointer("/metadata/name").cloned());
     if let (Some(name), Some(spec)) = (default, obj.get_mut("spec").and_then(Value::as_object_mut)) {
         spec.insert("storageClassName".into(), name);
+    }
+}
+
+/// DefaultIngressClass: an Ingress without `ingressClassName` gets the default IngressClass
+/// (annotated `ingressclass.kubernetes.io/is-default-class: "true"`).
+fn default_ingress_class(req: &Request<'_>, obj: &mut Value) {
+    if !(req.res.group == "networking.k8s.io" && req.res.name == "ingresses")
+        || obj.pointer("/spec/ingressClassName").is_some()
+        || obj.pointer("/metadata/annotations/kubernetes.io~1ingress.class").is_some()
+    {
+        return;
+    }
+    let Some(ic_res) = Registry::builtin_resource("ingressclasses") else { return };
+    let default = req
+        .store
+        .list(ic_res, None)
+        .filter(|ic| {
+            ic.pointer("/metadata/annotations/ingressclass.kubernetes.io~1is-default-class").and_then(Value::as_str) == Some("true")
+        })
+        .max_by_key(|ic| ic.pointer("/metadata/creationTimestamp").and_then(Value::as_str).unwrap_or_default().to_string())
+        .and_then(|ic| ic.pointer("/metadata/name").cloned());
+    if let (Some(name), Some(spec)) = (default, obj.get_mut("spec").and_then(Value::as_object_mut)) {
+        spec.insert("ingressClassName".into(), name);
     }
 }
 
