@@ -789,3 +789,22 @@ fn storage_class_defaulting_and_resize() {
         "persistentvolumeclaims \"data\" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize"
     );
 }
+
+#[test]
+fn static_pod_files_and_mirror_pods_agree() {
+    let mut w = default_world();
+    for component in ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler"] {
+        let file = w.hosts["controlplane"].fs.read_string(&format!("/etc/kubernetes/manifests/{component}.yaml")).expect("manifest");
+        let manifest: Value = serde_yaml::from_str(&file).expect("yaml");
+        let api = w.api("kubernetes").expect("cluster");
+        let mirror = api.get(&admin(), res("pods"), Some("kube-system"), &format!("{component}-controlplane")).expect("mirror pod");
+        assert_eq!(mirror["spec"]["containers"][0]["command"], manifest["spec"]["containers"][0]["command"], "{component}");
+        assert_eq!(mirror["spec"]["containers"][0]["image"], manifest["spec"]["containers"][0]["image"]);
+        drop(api);
+    }
+    let etcd = w.hosts["controlplane"].fs.read_string("/etc/kubernetes/manifests/etcd.yaml").expect("etcd");
+    assert!(etcd.contains("    - --listen-client-urls=https://127.0.0.1:2379,https://172.30.1.2:2379\n"));
+    assert!(w.hosts["node01"].fs.is_file("/etc/kubernetes/kubelet.conf"));
+    assert!(!w.hosts["node01"].fs.exists("/etc/kubernetes/manifests/etcd.yaml"));
+    assert!(w.hosts["controlplane"].fs.is_file("/etc/kubernetes/pki/etcd/server.crt"));
+}
