@@ -279,7 +279,8 @@ impl<'w> Api<'w> {
         }
         meta.insert("uid".into(), json!(self.rng.uuid()));
         meta.insert("creationTimestamp".into(), json!(self.clock.rfc3339()));
-        meta.remove("resourceVersion");
+        // etcd's create refuses a body that still carries a resourceVersion (checked at storage).
+        let rv_set = meta.remove("resourceVersion").is_some_and(|rv| rv.as_str().is_some_and(|s| !s.is_empty() && s != "0"));
         meta.remove("deletionTimestamp");
         meta.remove("managedFields");
         if strategy.generation {
@@ -312,6 +313,9 @@ impl<'w> Api<'w> {
         {
             let req = admission::Request { res, namespace: &ns, store: &self.cluster.store, rng: self.rng };
             admission::quota(&req, &obj)?;
+        }
+        if rv_set && !opts.dry_run {
+            return Err(Status::bad_request("resourceVersion should not be set on objects to be created"));
         }
         if self.cluster.store.get(res, &ns, &name).is_some() {
             return Err(Status::already_exists(res, &name));

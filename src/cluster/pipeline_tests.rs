@@ -808,3 +808,12 @@ fn static_pod_files_and_mirror_pods_agree() {
     assert!(!w.hosts["node01"].fs.exists("/etc/kubernetes/manifests/etcd.yaml"));
     assert!(w.hosts["controlplane"].fs.is_file("/etc/kubernetes/pki/etcd/server.crt"));
 }
+
+#[test]
+fn created_bodies_must_not_carry_a_resource_version() {
+    let mut w = default_world();
+    let mut p = pod("web", "nginx");
+    p["metadata"]["resourceVersion"] = json!("1234");
+    let err = create(&mut w, &admin(), "pods", None, p).expect_err("rv");
+    assert_eq!((err.reason, err.message.as_str()), (Reason::BadRequest, "resourceVersion should not be set on objects to be created"));
+}
