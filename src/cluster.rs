@@ -15,6 +15,7 @@ pub mod decode;
 pub mod gc;
 pub mod kinds;
 pub mod kubeadm;
+pub mod nonresource;
 pub mod patch;
 pub mod podsecurity;
 pub mod quantity;

@@ -760,6 +760,18 @@ impl<'w> Api<'w> {
         }
     }
 
+    /// A GET on a non-resource path (`kubectl get --raw /readyz?verbose`, `/version`), after
+    /// authorizing the path; NotFound for paths the server does not serve.
+    pub fn raw_get(&self, user: &UserInfo, path: &str) -> Result<String, Status> {
+        let route = path.split_once('?').map_or(path, |(r, _)| r);
+        let attrs = Attributes { verb: "get".into(), path: Some(route.to_string()), ..Default::default() };
+        if let Decision::Deny(reason) = self.authorize(user, &attrs) {
+            return Err(rbac::forbidden(user, &attrs, &reason));
+        }
+        super::nonresource::get(path, &self.cluster.version)
+            .ok_or_else(|| Status::new(Reason::NotFound, "the server could not find the requested resource"))
+    }
+
     /// Whether a delete must wait: finalizers other than the protection ones whose controllers
     /// release them at once (a PVC no pod uses, a PV no claim is bound to).
     fn keeps_for_finalizers(&self, res: &ResourceInfo, ns: &str, obj: &Value) -> bool {

@@ -817,3 +817,14 @@ fn created_bodies_must_not_carry_a_resource_version() {
     let err = create(&mut w, &admin(), "pods", None, p).expect_err("rv");
     assert_eq!((err.reason, err.message.as_str()), (Reason::BadRequest, "resourceVersion should not be set on objects to be created"));
 }
+
+#[test]
+fn raw_paths_are_authorized() {
+    let mut w = default_world();
+    let api = w.api("kubernetes").expect("cluster");
+    assert_eq!(api.raw_get(&admin(), "/livez").as_deref(), Ok("ok"));
+    // system:public-info-viewer lets every authenticated user read the health endpoints.
+    assert_eq!(api.raw_get(&jane(), "/healthz").as_deref(), Ok("ok"));
+    let err = api.raw_get(&jane(), "/metrics").expect_err("forbidden");
+    assert_eq!(err.message, "forbidden: User \"jane\" cannot get path \"/metrics\"");
+}
