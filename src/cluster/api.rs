@@ -517,6 +517,13 @@ impl<'w> Api<'w> {
             }
             return Err(Status::not_found(&parent_res, name));
         };
+        if patch_type == PatchType::Strategic && !Registry::is_builtin_group(&parent_res.group) {
+            // Custom resources have no patch strategies to merge by.
+            return Err(Status::new(
+                Reason::UnsupportedMediaType,
+                "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml",
+            ));
+        }
         let system = UserInfo::system();
         if sub == "scale" {
             let mut scale = scale_of(&current, &parent_res);

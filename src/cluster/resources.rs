@@ -253,5 +253,9 @@ mod tests {
         assert!(reg.lookup("foos").is_none());
         assert!(!reg.lookup("nodes").unwrap().namespaced);
         assert_eq!(reg.by_kind("rbac.authorization.k8s.io/v1", "ClusterRole").map(|r| r.name.as_str()), Some("clusterroles"));
+        assert_eq!(Registry::builtin_resource("events").map(|r| r.group.as_str()), Some(""));
+        assert_eq!(Registry::builtin_resource("events.events.k8s.io").map(|r| r.group.as_str()), Some("events.k8s.io"));
+        assert_eq!(Registry::builtin_resource("horizontalpodautoscalers").map(|r| r.version.as_str()), Some("v2"));
+        assert_eq!(Registry::builtin_resource("deployments.apps").map(|r| r.kind.as_str()), Some("Deployment"));
     }
 }
