@@ -11,6 +11,7 @@ pub mod admission;
 pub mod allocators;
 pub mod api;
 pub mod componentstatus;
+pub mod crdschema;
 pub mod decode;
 pub mod gc;
 pub mod kinds;

@@ -167,6 +167,24 @@ impl<'w> Api<'w> {
         }
     }
 
+    /// The structural schema of a custom resource's served version.
+    fn crd_schema(&self, res: &ResourceInfo) -> Option<Value> {
+        if Registry::is_builtin_group(&res.group) {
+            return None;
+        }
+        let crds = Registry::builtin_resource("customresourcedefinitions")?;
+        let crd = self.cluster.store.list(crds, None).find(|c| {
+            c.pointer("/spec/group").and_then(Value::as_str) == Some(res.group.as_str())
+                && c.pointer("/spec/names/plural").and_then(Value::as_str) == Some(res.name.as_str())
+        })?;
+        let version = crd
+            .pointer("/spec/versions")?
+            .as_array()?
+            .iter()
+            .find(|v| v.get("name").and_then(Value::as_str) == Some(res.version.as_str()))?;
+        version.pointer("/schema/openAPIV3Schema").cloned()
+    }
+
     /// Decodes a write's body: kind/apiVersion filled from the resource, strict field checking
     /// per `fieldValidation`, quantities parsed, request namespace agreed.
     fn decode(&mut self, res: &ResourceInfo, ns: &str, obj: &mut Value, opts: &WriteOptions) -> Result<(), Status> {
@@ -197,8 +215,13 @@ impl<'w> Api<'w> {
         {
             return Err(Status::bad_request(decode::cannot_handle(&res.kind, &res.version, &err)));
         }
-        let findings =
-            if self.seeding && !cfg!(debug_assertions) { decode::Findings::default() } else { decode::check(&res.group, &res.kind, obj) };
+        let findings = if self.seeding && !cfg!(debug_assertions) {
+            decode::Findings::default()
+        } else if let Some(schema) = self.crd_schema(res) {
+            decode::Findings { unknown: super::crdschema::unknown_fields(&schema, obj), type_error: None }
+        } else {
+            decode::check(&res.group, &res.kind, obj)
+        };
         if let Some(err) = findings.type_error {
             return Err(Status::bad_request(decode::cannot_handle(&res.kind, &res.version, &err)));
         }
@@ -307,6 +330,9 @@ impl<'w> Api<'w> {
         all.extend(causes);
         all.extend((strategy.validate)(&obj));
         all.extend(validate_custom(res, &obj));
+        if let Some(schema) = self.crd_schema(res) {
+            all.extend(super::crdschema::validate(&schema, &obj));
+        }
         if !all.is_empty() {
             return Err(Status::invalid(&res.kind, &res.group, &name, all));
         }
@@ -631,6 +657,9 @@ impl<'w> Api<'w> {
             all.extend((strategy.validate)(&obj));
             all.extend((strategy.validate_update)(&obj, &old));
             all.extend(validate_custom(res, &obj));
+            if let Some(schema) = self.crd_schema(res) {
+                all.extend(super::crdschema::validate(&schema, &obj));
+            }
             if !all.is_empty() {
                 return Err(Status::invalid(&res.kind, &res.group, &name, all));
             }

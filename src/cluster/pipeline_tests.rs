@@ -303,7 +303,7 @@ fn custom_resources_are_served() {
     let mut w = default_world();
     let crd = json!({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition", "metadata": {"name": "crontabs.stable.example.com"},
         "spec": {"group": "stable.example.com", "scope": "Namespaced", "names": {"plural": "crontabs", "singular": "crontab", "kind": "CronTab", "shortNames": ["ct"]},
-            "versions": [{"name": "v1", "served": true, "storage": true, "schema": {"openAPIV3Schema": {"type": "object"}}}]}});
+            "versions": [{"name": "v1", "served": true, "storage": true, "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}]}});
     create(&mut w, &admin(), "customresourcedefinitions", None, crd).expect("crd");
     let mut api = w.api("kubernetes").expect("cluster");
     let reg = api.registry();
@@ -313,6 +313,27 @@ fn custom_resources_are_served() {
         json!({"apiVersion": "stable.example.com/v1", "kind": "CronTab", "metadata": {"name": "c1"}, "spec": {"cronSpec": "* * * * */5"}});
     api.create(&admin(), &ct, Some("default"), obj, &WriteOptions::default()).expect("custom object");
     assert_eq!(api.list(&admin(), &ct, Some("default"), &ListOptions::default()).expect("list").len(), 1);
+    drop(api);
+    // A CRD with a schema: unknown fields are refused under strict validation, types checked.
+    let crd = json!({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition", "metadata": {"name": "backups.ops.example.com"},
+        "spec": {"group": "ops.example.com", "scope": "Namespaced", "names": {"plural": "backups", "kind": "Backup"},
+            "versions": [{"name": "v1", "served": true, "storage": true, "schema": {"openAPIV3Schema": {"type": "object", "properties": {"spec": {"type": "object",
+                "properties": {"schedule": {"type": "string"}, "keep": {"type": "integer"}}}}}}}]}});
+    create(&mut w, &admin(), "customresourcedefinitions", None, crd).expect("crd");
+    let mut api = w.api("kubernetes").expect("cluster");
+    let backup = api.registry().lookup("backups").expect("served").clone();
+    let bad = json!({"apiVersion": "ops.example.com/v1", "kind": "Backup", "metadata": {"name": "b"}, "spec": {"schedul": "x"}});
+    let err = api.create(&admin(), &backup, Some("default"), bad, &WriteOptions::default()).expect_err("unknown field");
+    assert_eq!(
+        err.message,
+        "Backup in version \"v1\" cannot be handled as a Backup: strict decoding error: unknown field \"spec.schedul\""
+    );
+    let bad = json!({"apiVersion": "ops.example.com/v1", "kind": "Backup", "metadata": {"name": "b"}, "spec": {"keep": "3"}});
+    let err = api.create(&admin(), &backup, Some("default"), bad, &WriteOptions::default()).expect_err("type");
+    assert_eq!(
+        err.message,
+        "Backup.ops.example.com \"b\" is invalid: spec.keep: Invalid value: \"string\": spec.keep in body must be of type integer: \"string\""
+    );
 }
 
 #[test]
