@@ -81,7 +81,7 @@ fn check(schema: &Value, obj: &Value, path: &str, root: bool, out: &mut Vec<Caus
         let ok = got == want
             || (want == "number" && got == "integer")
             || (obj.is_null() && schema.get("nullable").and_then(Value::as_bool) == Some(true));
-        if !ok && !(root && want == "object") {
+        if !(ok || root && want == "object") {
             out.push(v::invalid(path, &json!(got), &format!("{path} in body must be of type {want}: \"{got}\"")));
             return;
         }
