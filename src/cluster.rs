@@ -3,6 +3,13 @@
 //!
 //! Everything that talks to a cluster goes through [`Api`], the way real clients go through the
 //! REST API: kubectl, controllers and graders alike.
+//!
+//! A write runs one generic pipeline (`api.rs`): authorize (`rbac`) → decode strictly (`decode`,
+//! `crdschema` for custom resources) → default (`kinds/*`) → admission (`admission`,
+//! `podsecurity`) → BeforeCreate/PrepareForUpdate (`kinds/*`, `allocators`) → validate
+//! (`validation`, `kinds/*`) → quota → persist (`store`) → controller-like effects (`gc`, quota
+//! status, aggregated roles). Per-kind knowledge lives in `kinds/<kind>.rs`; `kubeadm` seeds the
+//! default world through the same pipeline.
 
 // `Status` is the API's answer by contract (the real metav1.Status carries the same data).
 #![allow(clippy::result_large_err, reason = "Status is the API contract; requests are not a hot path")]
