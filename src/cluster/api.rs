@@ -719,13 +719,18 @@ impl<'w> Api<'w> {
             if matches!(name, "default" | "kube-system" | "kube-public") {
                 return Err(Status::forbidden(res, name, "this namespace may not be deleted"));
             }
-            if obj.pointer("/status/phase").and_then(Value::as_str) != Some("Terminating") {
-                obj["metadata"]["deletionTimestamp"] = json!(self.clock.rfc3339());
-                obj["metadata"]["deletionGracePeriodSeconds"] = json!(0);
-                obj["status"] = json!({"phase": "Terminating"});
-                obj = self.cluster.store.put(res, ns, name, obj);
+            if obj.pointer("/status/phase").and_then(Value::as_str) == Some("Terminating") {
+                // The namespace registry's answer while the namespace controller is at work.
+                let mut status = Status::conflict(res, name);
+                status.message = format!(
+                    "Operation cannot be fulfilled on namespaces \"{name}\": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system."
+                );
+                return Err(status);
             }
-            return Ok(obj);
+            obj["metadata"]["deletionTimestamp"] = json!(self.clock.rfc3339());
+            obj["metadata"]["deletionGracePeriodSeconds"] = json!(0);
+            obj["status"] = json!({"phase": "Terminating"});
+            return Ok(self.cluster.store.put(res, ns, name, obj));
         }
         if self.keeps_for_finalizers(res, ns, &obj) {
             // Deletion waits for the finalizers: the object shows its deletionTimestamp.

@@ -186,6 +186,9 @@ fn terminating_namespace_refuses_content_then_goes() {
     let err = api.create(&admin(), res("pods"), Some("dev"), pod("x", "nginx"), &WriteOptions::default()).expect_err("terminating");
     // Case A50.
     assert_eq!(err.message, "pods \"x\" is forbidden: unable to create new content in namespace dev because it is being terminated");
+    let again = api.delete(&admin(), res("namespaces"), None, "dev", &DeleteOptions::default()).expect_err("already terminating");
+    assert_eq!(again.reason, Reason::Conflict);
+    assert!(again.message.ends_with("from this namespace.  Upon completion, this namespace will automatically be purged by the system."));
     api.settle();
     assert!(api.get(&admin(), res("namespaces"), None, "dev").is_err());
     assert!(api.list(&admin(), res("pods"), Some("dev"), &ListOptions::default()).expect("list").is_empty());
