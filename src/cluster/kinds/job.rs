@@ -27,12 +27,20 @@ fn default(obj: &mut Value) {
 }
 
 pub fn default_job_spec(spec: &mut Map<String, Value>) {
-    default_key(spec, "completions", json!(1));
+    // Neither given: one pod to completion; parallelism alone makes a work queue.
+    if spec.get("completions").is_none_or(Value::is_null) && spec.get("parallelism").is_none_or(Value::is_null) {
+        spec.insert("completions".into(), json!(1));
+    }
     default_key(spec, "parallelism", json!(1));
-    default_key(spec, "backoffLimit", json!(6));
+    if spec.get("backoffLimitPerIndex").is_some_and(|v| !v.is_null()) {
+        default_key(spec, "backoffLimit", json!(i32::MAX));
+    } else {
+        default_key(spec, "backoffLimit", json!(6));
+    }
     default_key(spec, "completionMode", json!("NonIndexed"));
     default_key(spec, "suspend", json!(false));
-    default_key(spec, "podReplacementPolicy", json!("TerminatingOrFailed"));
+    let replacement = if spec.get("podFailurePolicy").is_some_and(|v| !v.is_null()) { "Failed" } else { "TerminatingOrFailed" };
+    default_key(spec, "podReplacementPolicy", json!(replacement));
     template::default(spec);
 }
 

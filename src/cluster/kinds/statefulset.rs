@@ -22,9 +22,14 @@ fn default(obj: &mut Value) {
     default_key(spec, "replicas", json!(1));
     default_key(spec, "podManagementPolicy", json!("OrderedReady"));
     let us = child(spec, "updateStrategy");
-    default_key(us, "type", json!("RollingUpdate"));
-    if us.get("type").and_then(Value::as_str) == Some("RollingUpdate") {
-        let ru = child(us, "rollingUpdate");
+    // A rollingUpdate block (partition 0) is added only when the strategy type was left out.
+    if us.get("type").is_none_or(Value::is_null) {
+        us.insert("type".into(), json!("RollingUpdate"));
+        child(us, "rollingUpdate");
+    }
+    if us.get("type").and_then(Value::as_str) == Some("RollingUpdate")
+        && let Some(Value::Object(ru)) = us.get_mut("rollingUpdate")
+    {
         default_key(ru, "partition", json!(0));
     }
     default_key(spec, "revisionHistoryLimit", json!(10));
