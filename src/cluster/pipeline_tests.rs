@@ -852,3 +852,21 @@ fn raw_paths_are_authorized() {
     let err = api.raw_get(&jane(), "/metrics").expect_err("forbidden");
     assert_eq!(err.message, "forbidden: User \"jane\" cannot get path \"/metrics\"");
 }
+
+#[test]
+fn job_selector_and_labels() {
+    let mut w = default_world();
+    let job = json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "pi"},
+        "spec": {"template": {"spec": {"containers": [{"name": "pi", "image": "perl"}], "restartPolicy": "Never"}}}});
+    let j = create(&mut w, &admin(), "jobs", None, job).expect("job");
+    let uid = j["metadata"]["uid"].clone();
+    assert_eq!(j["spec"]["selector"], json!({"matchLabels": {"batch.kubernetes.io/controller-uid": uid}}));
+    assert_eq!(j["metadata"]["labels"]["job-name"], "pi");
+    assert_eq!(j["spec"]["template"]["metadata"]["labels"]["batch.kubernetes.io/job-name"], "pi");
+    assert_eq!((j["spec"]["completions"].clone(), j["spec"]["parallelism"].clone(), j["spec"]["backoffLimit"].clone()), (json!(1), json!(1), json!(6)));
+    assert_eq!(j["spec"]["manualSelector"], false);
+    let bad = json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "bad"},
+        "spec": {"template": {"spec": {"containers": [{"name": "pi", "image": "perl"}]}}}});
+    let err = create(&mut w, &admin(), "jobs", None, bad).expect_err("restartPolicy Always");
+    assert_eq!(err.causes[0].message, "Unsupported value: \"Always\": supported values: \"OnFailure\", \"Never\"");
+}

@@ -24,6 +24,21 @@ pub const STRATEGY: Strategy = Strategy {
 fn default(obj: &mut Value) {
     let Some(spec) = spec_mut(obj) else { return };
     default_job_spec(spec);
+    default_key(spec, "manualSelector", json!(false));
+    labels_from_template(obj);
+}
+
+/// `SetDefaults_Job`: a Job without labels takes its template's. Defaults also run when the
+/// object is read back from storage, so the labels the strategy adds to the template (the
+/// controller uid and job name) show on the Job too.
+fn labels_from_template(obj: &mut Value) {
+    let template = obj.pointer("/spec/template/metadata/labels").filter(|l| l.as_object().is_some_and(|m| !m.is_empty())).cloned();
+    let Some(labels) = template else { return };
+    let Some(root) = obj.as_object_mut() else { return };
+    let meta = child(root, "metadata");
+    if meta.get("labels").and_then(Value::as_object).is_none_or(Map::is_empty) {
+        meta.insert("labels".into(), labels);
+    }
 }
 
 pub fn default_job_spec(spec: &mut Map<String, Value>) {
@@ -53,7 +68,6 @@ fn before_create(obj: &mut Value, _: &mut Ctx<'_>) -> Result<(), Vec<Cause>> {
     if spec.get("manualSelector").and_then(Value::as_bool) == Some(true) {
         return Ok(());
     }
-    spec.insert("manualSelector".into(), json!(false));
     spec.insert("selector".into(), json!({"matchLabels": {"batch.kubernetes.io/controller-uid": uid}}));
     let meta = child(child(spec, "template"), "metadata");
     let labels = child(meta, "labels");
@@ -61,9 +75,7 @@ fn before_create(obj: &mut Value, _: &mut Ctx<'_>) -> Result<(), Vec<Cause>> {
     labels.insert("batch.kubernetes.io/job-name".into(), json!(name));
     labels.insert("controller-uid".into(), json!(uid));
     labels.insert("job-name".into(), json!(name));
-    if let Some(Value::Object(status)) = root.get_mut("status") {
-        status.clear();
-    }
+    labels_from_template(obj);
     Ok(())
 }
 
