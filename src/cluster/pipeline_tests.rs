@@ -870,3 +870,15 @@ fn job_selector_and_labels() {
     let err = create(&mut w, &admin(), "jobs", None, bad).expect_err("restartPolicy Always");
     assert_eq!(err.causes[0].message, "Unsupported value: \"Always\": supported values: \"OnFailure\", \"Never\"");
 }
+
+#[test]
+fn network_policy_defaults() {
+    // pkg/apis/networking/v1/defaults.go.
+    let mut w = default_world();
+    let np = json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "np"},
+        "spec": {"podSelector": {}, "ingress": [{"ports": [{"port": 80}]}], "egress": []}});
+    let stored = create(&mut w, &admin(), "networkpolicies", None, np).expect("np");
+    assert_eq!(stored["spec"]["policyTypes"], json!(["Ingress"]));
+    assert_eq!(stored["spec"]["ingress"][0]["ports"][0], json!({"port": 80, "protocol": "TCP"}));
+    assert_eq!(stored["metadata"]["generation"], 1);
+}

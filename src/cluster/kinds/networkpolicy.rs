@@ -1,5 +1,5 @@
-//! NetworkPolicies: `policyTypes` defaults to Ingress, plus Egress when egress rules are given
-//! (`SetDefaults_NetworkPolicy`); generation kept.
+//! NetworkPolicies: `policyTypes` defaults to Ingress, plus Egress when egress rules are given,
+//! and rule ports default to TCP (`pkg/apis/networking/v1/defaults.go`); generation kept.
 
 use serde_json::{Value, json};
 
@@ -11,9 +11,13 @@ pub const STRATEGY: Strategy = Strategy { default, validate, generation: true, .
 
 fn default(obj: &mut Value) {
     let Some(spec) = spec_mut(obj) else { return };
+    // SetDefaults_NetworkPolicyPort: ports without a protocol are TCP.
+    for key in ["ingress", "egress"] {
+        super::each_in(spec, key, |rule| super::each_in(rule, "ports", |p| super::default_key(p, "protocol", json!("TCP"))));
+    }
     if spec.get("policyTypes").is_none_or(|p| p.as_array().is_none_or(Vec::is_empty)) {
         let mut types = vec![json!("Ingress")];
-        if spec.get("egress").is_some_and(|e| !e.is_null()) {
+        if spec.get("egress").and_then(Value::as_array).is_some_and(|e| !e.is_empty()) {
             types.push(json!("Egress"));
         }
         spec.insert("policyTypes".into(), Value::Array(types));
