@@ -863,7 +863,10 @@ fn job_selector_and_labels() {
     assert_eq!(j["spec"]["selector"], json!({"matchLabels": {"batch.kubernetes.io/controller-uid": uid}}));
     assert_eq!(j["metadata"]["labels"]["job-name"], "pi");
     assert_eq!(j["spec"]["template"]["metadata"]["labels"]["batch.kubernetes.io/job-name"], "pi");
-    assert_eq!((j["spec"]["completions"].clone(), j["spec"]["parallelism"].clone(), j["spec"]["backoffLimit"].clone()), (json!(1), json!(1), json!(6)));
+    assert_eq!(
+        (j["spec"]["completions"].clone(), j["spec"]["parallelism"].clone(), j["spec"]["backoffLimit"].clone()),
+        (json!(1), json!(1), json!(6))
+    );
     assert_eq!(j["spec"]["manualSelector"], false);
     let bad = json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "bad"},
         "spec": {"template": {"spec": {"containers": [{"name": "pi", "image": "perl"}]}}}});
