@@ -116,6 +116,36 @@ impl Registry {
         BUILTIN.get_or_init(parse_builtin)
     }
 
+    /// A built-in resource by its exact plural name (`pods`, `deployments`), in its group's
+    /// preferred version: the API server's own fast path (no RESTMapper fuzziness).
+    pub fn builtin_resource(plural: &str) -> Option<&'static ResourceInfo> {
+        static INDEX: OnceLock<std::collections::HashMap<String, usize>> = OnceLock::new();
+        let reg = Registry::builtin();
+        let index = INDEX.get_or_init(|| {
+            let mut m = std::collections::HashMap::new();
+            for (i, r) in reg.resources.iter().enumerate() {
+                let preferred = reg.groups.iter().any(|g| g.name == r.group && g.preferred == r.version);
+                let key = if r.group.is_empty() { r.name.clone() } else { format!("{}.{}", r.name, r.group) };
+                // A plain plural means the core group first (`events`), else the preferred version.
+                let core_taken = m.get(&r.name).is_some_and(|&j: &usize| reg.resources[j].group.is_empty());
+                if !core_taken && (preferred || !m.contains_key(&r.name)) {
+                    m.insert(r.name.clone(), i);
+                }
+                if preferred || !m.contains_key(&key) {
+                    m.insert(key, i);
+                }
+            }
+            m
+        });
+        index.get(plural).map(|&i| &reg.resources[i])
+    }
+
+    /// Whether `group` is a built-in API group (not served from a CRD).
+    pub fn is_builtin_group(group: &str) -> bool {
+        static GROUPS: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+        GROUPS.get_or_init(|| Registry::builtin().groups.iter().map(|g| g.name.clone()).collect()).contains(group)
+    }
+
     /// The top-level resource (not a subresource) named by `text` in any served version, preferring
     /// each group's preferred version and the core group, as kubectl does.
     pub fn lookup(&self, text: &str) -> Option<&ResourceInfo> {
@@ -223,5 +253,9 @@ mod tests {
         assert!(reg.lookup("foos").is_none());
         assert!(!reg.lookup("nodes").unwrap().namespaced);
         assert_eq!(reg.by_kind("rbac.authorization.k8s.io/v1", "ClusterRole").map(|r| r.name.as_str()), Some("clusterroles"));
+        assert_eq!(Registry::builtin_resource("events").map(|r| r.group.as_str()), Some(""));
+        assert_eq!(Registry::builtin_resource("events.events.k8s.io").map(|r| r.group.as_str()), Some("events.k8s.io"));
+        assert_eq!(Registry::builtin_resource("horizontalpodautoscalers").map(|r| r.version.as_str()), Some("v2"));
+        assert_eq!(Registry::builtin_resource("deployments.apps").map(|r| r.kind.as_str()), Some("Deployment"));
     }
 }

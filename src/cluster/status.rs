@@ -124,8 +124,11 @@ impl Status {
         Status::new(Reason::AlreadyExists, format!("{} \"{name}\" already exists", res.qualified_name())).about(res, name)
     }
 
-    /// `The Pod "x" is invalid: spec.containers[0].image: Required value` (several causes are
-    /// listed as `[a, b]`, as apimachinery's `NewInvalid` does).
+    /// `Pod "x" is invalid: spec.containers[0].image: Required value` — the server's message, as
+    /// apimachinery's `NewInvalid` words it (`Deployment.apps "x" is invalid: …`; several causes
+    /// are listed as `[a, b]`). kubectl shows it only when several objects fail (rule R5) or a
+    /// generator wraps it (R6); otherwise it rebuilds `The Pod "x" is invalid: …` from the
+    /// details (R3).
     pub fn invalid(kind: &str, group: &str, name: &str, causes: Vec<Cause>) -> Self {
         let described: Vec<String> =
             causes.iter().map(|c| if c.field.is_empty() { c.message.clone() } else { format!("{}: {}", c.field, c.message) }).collect();
@@ -136,12 +139,41 @@ impl Status {
         };
         let qualified = if group.is_empty() { kind.to_string() } else { format!("{kind}.{group}") };
         let mut s = Status::new(Reason::Invalid, format!("{qualified} \"{name}\" is invalid{summary}"));
-        s.message = format!("The {}", s.message);
         s.name = name.to_string();
         s.group = group.to_string();
         s.kind = kind.to_string();
         s.causes = causes;
         s
+    }
+
+    /// `pods "x" is forbidden: <reason>` (`pods is forbidden: …` without a name), as
+    /// apimachinery's `NewForbidden` words it for admission and authorization refusals.
+    pub fn forbidden(res: &ResourceInfo, name: &str, reason: &str) -> Self {
+        let (resource, _) = res.name.split_once('/').unwrap_or((&res.name, ""));
+        let qualified = if res.group.is_empty() { resource.to_string() } else { format!("{resource}.{}", res.group) };
+        let subject = if name.is_empty() { qualified } else { format!("{qualified} \"{name}\"") };
+        let mut s = Status::new(Reason::Forbidden, format!("{subject} is forbidden: {reason}"));
+        s.name = name.to_string();
+        s.group = res.group.clone();
+        s.kind = resource.to_string();
+        s
+    }
+
+    /// The optimistic-concurrency failure of an update with a stale resourceVersion.
+    pub fn conflict(res: &ResourceInfo, name: &str) -> Self {
+        Status::new(
+            Reason::Conflict,
+            format!(
+                "Operation cannot be fulfilled on {} \"{name}\": the object has been modified; please apply your changes to the latest version and try again",
+                res.qualified_name()
+            ),
+        )
+        .about(res, name)
+    }
+
+    /// A verb the resource does not serve.
+    pub fn method_not_allowed() -> Self {
+        Status::new(Reason::MethodNotAllowed, "the server does not allow this method on the requested resource")
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {

@@ -19,7 +19,7 @@ pub struct Store {
 /// The etcd key prefix of a resource, as the kube-apiserver lays it out: core and most built-in
 /// groups use `/registry/<resource>`, a few keep historical names, custom resources are grouped.
 pub fn resource_prefix(res: &ResourceInfo) -> String {
-    let builtin_group = super::Registry::builtin().groups.iter().any(|g| g.name == res.group);
+    let builtin_group = super::Registry::is_builtin_group(&res.group);
     match (res.group.as_str(), res.name.as_str()) {
         ("", "nodes") => "/registry/minions".to_string(),
         ("", "services") => "/registry/services/specs".to_string(),
@@ -73,6 +73,32 @@ impl Store {
 
     pub fn remove(&mut self, res: &ResourceInfo, namespace: &str, name: &str) -> Option<Value> {
         let removed = self.objects.remove(&object_key(res, namespace, name));
+        if removed.is_some() {
+            self.revision += 1;
+        }
+        removed
+    }
+
+    /// Keys of the objects `keep` selects, in key order.
+    pub fn keys_where(&self, mut keep: impl FnMut(&str, &Value) -> bool) -> Vec<String> {
+        self.objects.iter().filter(|(k, v)| keep(k, v)).map(|(k, _)| k.clone()).collect()
+    }
+
+    pub fn get_key(&self, key: &str) -> Option<&Value> {
+        self.objects.get(key)
+    }
+
+    /// Replaces the object under `key`, stamping the next resourceVersion.
+    pub fn put_key(&mut self, key: &str, mut obj: Value) {
+        self.revision += 1;
+        if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+            meta.insert("resourceVersion".into(), Value::String(self.revision.to_string()));
+        }
+        self.objects.insert(key.to_string(), obj);
+    }
+
+    pub fn remove_key(&mut self, key: &str) -> Option<Value> {
+        let removed = self.objects.remove(key);
         if removed.is_some() {
             self.revision += 1;
         }

@@ -1,11 +1,10 @@
 //! Scenarios: named starting worlds. `default` is one kubeadm v1.35 cluster with a control plane
 //! and two workers, as the CKA exam's clusters are.
 
-use serde_json::{Value, json};
 use thiserror::Error;
 
 use super::World;
-use crate::cluster::{Api, Cluster, Registry, UserInfo, WriteOptions};
+use crate::cluster::{Cluster, kubeadm};
 use crate::host::Host;
 
 #[derive(Debug, Error)]
@@ -39,23 +38,53 @@ pub fn build(name: &str) -> Result<World, ScenarioError> {
 pub const DEFAULT_NODES: &[(&str, &str, bool)] =
     &[("controlplane", "172.30.1.2", true), ("node01", "172.30.2.2", false), ("node02", "172.30.2.3", false)];
 
+/// The default world. Built once per process through the real API pipeline, then cloned, so
+/// every fresh world after the first costs only a copy.
 pub fn default_world() -> World {
+    static BUILT: std::sync::OnceLock<World> = std::sync::OnceLock::new();
+    BUILT.get_or_init(build_default_world).clone()
+}
+
+fn build_default_world() -> World {
     let mut world = World::new(0x6b75_6265);
     let mut cluster = Cluster::new("kubernetes", KUBERNETES_VERSION, "172.30.1.2:6443");
     cluster.nodes = DEFAULT_NODES.iter().map(|(n, _, _)| n.to_string()).collect();
     world.clusters.insert(cluster.name.clone(), cluster);
-    for (name, ip, _) in DEFAULT_NODES {
-        let mut host = Host::new(name, Some("kubernetes"), ip);
+    let specs = node_specs();
+    let cp = specs.iter().find(|n| n.control_plane).cloned();
+    for spec in &specs {
+        let mut host = Host::new(&spec.name, Some("kubernetes"), &spec.ip);
         lay_out_kubeadm_node(&mut host);
-        world.hosts.insert(name.to_string(), host);
+        if let Some(cp) = &cp {
+            for (path, content) in kubeadm::files::node_files(spec, cp, KUBERNETES_VERSION) {
+                host.fs.put(&path, content);
+            }
+        }
+        world.hosts.insert(spec.name.clone(), host);
     }
     if let Some(cp) = world.hosts.get_mut("controlplane") {
         cp.fs.put("/root/.kube/config", admin_kubeconfig("kubernetes", "https://172.30.1.2:6443"));
         cp.fs.put("/etc/kubernetes/admin.conf", admin_kubeconfig("kubernetes", "https://172.30.1.2:6443"));
         cp.fs.put("/etc/kubernetes/pki/ca.key", CA_KEY);
     }
-    seed_objects(&mut world);
+    if let Some(mut api) = world.api("kubernetes") {
+        kubeadm::seed(&mut api, &specs, KUBERNETES_VERSION);
+    }
     world
+}
+
+/// The default nodes as kubeadm saw them (podCIDR index in join order).
+fn node_specs() -> Vec<kubeadm::NodeSpec> {
+    DEFAULT_NODES
+        .iter()
+        .enumerate()
+        .map(|(index, (name, ip, control_plane))| kubeadm::NodeSpec {
+            name: name.to_string(),
+            ip: ip.to_string(),
+            control_plane: *control_plane,
+            index,
+        })
+        .collect()
 }
 
 /// The directories kubeadm and the packages leave on every node.
@@ -71,7 +100,10 @@ fn lay_out_kubeadm_node(host: &mut Host) {
         "/tmp",
         "/usr/bin",
         "/var/log",
-    ] {
+    ]
+    .iter()
+    .chain(kubeadm::files::DIRECTORIES)
+    {
         let _ = host.fs.mkdir_all(dir);
     }
     host.fs.put("/etc/hostname", format!("{}\n", host.name));
@@ -95,48 +127,4 @@ pub fn admin_kubeconfig(cluster: &str, server: &str) -> String {
         cert = b64(ADMIN_CERT),
         key = b64(ADMIN_KEY),
     )
-}
-
-/// The objects a freshly installed kubeadm cluster holds.
-fn seed_objects(world: &mut World) {
-    let Some(mut api) = world.api("kubernetes") else { return };
-    for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
-        create(
-            &mut api,
-            "namespaces",
-            None,
-            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns, "labels": {"kubernetes.io/metadata.name": ns}}}),
-        );
-    }
-    for (name, ip, control_plane) in DEFAULT_NODES {
-        let mut labels = json!({"beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": name, "kubernetes.io/os": "linux"});
-        let mut spec = json!({});
-        if *control_plane {
-            labels["node-role.kubernetes.io/control-plane"] = json!("");
-            labels["node.kubernetes.io/exclude-from-external-load-balancers"] = json!("");
-            spec = json!({"taints": [{"effect": "NoSchedule", "key": "node-role.kubernetes.io/control-plane"}]});
-        }
-        create(
-            &mut api,
-            "nodes",
-            None,
-            json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "labels": labels}, "spec": spec,
-                "status": {"addresses": [{"address": ip, "type": "InternalIP"}, {"address": name, "type": "Hostname"}],
-                    "conditions": [{"type": "Ready", "status": "True", "reason": "KubeletReady", "message": "kubelet is posting ready status"}],
-                    "nodeInfo": {"kubeletVersion": KUBERNETES_VERSION, "osImage": "Ubuntu 24.04.3 LTS", "kernelVersion": "6.8.0-85-generic", "containerRuntimeVersion": "containerd://2.1.4", "architecture": "amd64", "operatingSystem": "linux"}}}),
-        );
-    }
-    create(
-        &mut api,
-        "services",
-        Some("default"),
-        json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "kubernetes", "labels": {"component": "apiserver", "provider": "kubernetes"}},
-            "spec": {"clusterIP": "10.96.0.1", "clusterIPs": ["10.96.0.1"], "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}], "type": "ClusterIP", "sessionAffinity": "None"}}),
-    );
-}
-
-fn create(api: &mut Api<'_>, resource: &str, namespace: Option<&str>, obj: Value) {
-    if let Some(res) = Registry::builtin().lookup(resource) {
-        let _ = api.create(&UserInfo::system(), res, namespace, obj, &WriteOptions::default());
-    }
 }
