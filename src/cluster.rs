@@ -58,6 +58,42 @@ pub struct Cluster {
     /// Whether the API server answers. A broken kube-apiserver manifest turns this off.
     pub api_up: bool,
     pub store: Store,
+    /// Warnings requests produced that no client has printed yet (`Warning:` lines). They live
+    /// on the cluster rather than on one request handle, so kubectl prints them after any verb
+    /// whichever handles the verb used.
+    #[serde(skip)]
+    pub warnings: Warnings,
+}
+
+/// Pending API warnings. Read-only requests (`get`, `list`) add warnings too, through a shared
+/// reference, hence the lock; cloning a cluster copies them.
+#[derive(Debug, Default)]
+pub struct Warnings(std::sync::Mutex<Vec<String>>);
+
+impl Clone for Warnings {
+    fn clone(&self) -> Self {
+        Warnings(std::sync::Mutex::new(self.lock().clone()))
+    }
+}
+
+impl Warnings {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<String>> {
+        // A poisoned lock only means a panic elsewhere; the list itself is still usable.
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub fn push(&self, warning: impl Into<String>) {
+        self.lock().push(warning.into());
+    }
+
+    pub fn extend(&self, warnings: impl IntoIterator<Item = String>) {
+        self.lock().extend(warnings);
+    }
+
+    /// The pending warnings, emptied.
+    pub fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.lock())
+    }
 }
 
 impl Cluster {
@@ -69,6 +105,7 @@ impl Cluster {
             nodes: Vec::new(),
             api_up: true,
             store: Store::default(),
+            warnings: Warnings::default(),
         }
     }
 

@@ -63,6 +63,7 @@ fn run_lines(world: &mut World, session: &mut Session, script: &str, stdin: &[u8
         }
         let text = std::mem::take(&mut chunk);
         status = run_chunk(world, session, &text, chunk_line, line_no, stdin, record, out);
+        world.settle();
         if session.exited {
             break;
         }

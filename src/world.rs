@@ -42,6 +42,23 @@ impl World {
         self.clusters.iter().find(|(_, c)| c.server_url() == server).map(|(n, _)| n.as_str())
     }
 
+    /// Lets every cluster catch up, as a real one does in the seconds after a command: what the
+    /// controllers finish (namespace deletion, protection finalizers …) happens here. The shell
+    /// calls it after every command line.
+    pub fn settle(&mut self) {
+        let names: Vec<String> = self.clusters.keys().cloned().collect();
+        for name in names {
+            if let Some(mut api) = self.api(&name) {
+                api.settle();
+            }
+        }
+    }
+
+    /// Warnings the API servers produced that no client has printed yet, emptied.
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        self.clusters.values().flat_map(|c| c.warnings.take()).collect()
+    }
+
     /// A handle on one cluster's API server together with the world's clock and random source,
     /// which the API server needs for timestamps, uids and generated names.
     pub fn api(&mut self, cluster: &str) -> Option<crate::cluster::Api<'_>> {

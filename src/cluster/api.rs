@@ -99,9 +99,6 @@ pub struct Api<'w> {
     pub cluster: &'w mut Cluster,
     pub clock: &'w Clock,
     pub rng: &'w mut Rng,
-    /// Warnings of the last write (`Warning:` lines kubectl prints), e.g. unknown fields with
-    /// `fieldValidation=Warn`. Read them with [`Api::take_warnings`].
-    warnings: std::cell::RefCell<Vec<String>>,
     /// Set while the scenario seeds known-good objects: release builds then skip the typed
     /// strict-decoding pass (debug builds and tests keep it, so a bad seed still fails there).
     seeding: bool,
@@ -114,7 +111,7 @@ fn split_resource(res: &ResourceInfo) -> (&str, &str) {
 
 impl<'w> Api<'w> {
     pub fn new(cluster: &'w mut Cluster, clock: &'w Clock, rng: &'w mut Rng) -> Self {
-        Api { cluster, clock, rng, warnings: std::cell::RefCell::new(Vec::new()), seeding: false }
+        Api { cluster, clock, rng, seeding: false }
     }
 
     /// Marks the requests that follow as the scenario's own seeding (see the `seeding` field).
@@ -125,17 +122,17 @@ impl<'w> Api<'w> {
     /// The warnings requests produced since the last call, emptied. kubectl prints each as
     /// `Warning: <text>` on stderr.
     pub fn take_warnings(&self) -> Vec<String> {
-        std::mem::take(&mut *self.warnings.borrow_mut())
+        self.cluster.warnings.take()
     }
 
     /// Adds the deprecation warning the API server sends with every request for a deprecated
     /// resource (v1 Endpoints since v1.33).
     fn warn_deprecated(&self, res: &ResourceInfo) {
         if res.group.is_empty() && res.name.starts_with("endpoints") {
-            self.warnings.borrow_mut().push("v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice".into());
+            self.cluster.warnings.push("v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice");
         }
         if res.group.is_empty() && res.name == "componentstatuses" {
-            self.warnings.borrow_mut().push("v1 ComponentStatus is deprecated in v1.19+".into());
+            self.cluster.warnings.push("v1 ComponentStatus is deprecated in v1.19+");
         }
     }
 
@@ -238,7 +235,7 @@ impl<'w> Api<'w> {
                     )));
                 }
                 FieldValidation::Warn => {
-                    self.warnings.borrow_mut().extend(findings.unknown.iter().map(|u| format!("unknown field \"{u}\"")));
+                    self.cluster.warnings.extend(findings.unknown.iter().map(|u| format!("unknown field \"{u}\"")));
                     decode::drop_fields(obj, &findings.unknown);
                 }
                 FieldValidation::Ignore => decode::drop_fields(obj, &findings.unknown),
@@ -289,7 +286,7 @@ impl<'w> Api<'w> {
         {
             let mut req = admission::Request { res, namespace: &ns, store: &self.cluster.store, rng: self.rng };
             let warnings = admission::admit_create(&mut req, &mut obj)?;
-            self.warnings.borrow_mut().extend(warnings);
+            self.cluster.warnings.extend(warnings);
         }
         // BeforeCreate: system fields, generated name, the strategy's PrepareForCreate.
         let meta = kinds::child(obj.as_object_mut().ok_or_else(|| Status::bad_request("Object 'metadata' is missing"))?, "metadata");

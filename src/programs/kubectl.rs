@@ -121,11 +121,34 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
     let name = args[pos].as_str();
     let rest: Vec<String> = args[..pos].iter().chain(&args[pos + 1..]).cloned().collect();
     match VERBS.iter().find(|v| v.name == name || v.aliases.contains(&name)) {
-        Some(verb) => (verb.run)(ctx, &rest),
+        Some(verb) => {
+            // Warnings nobody printed belong to an earlier client, not to this one.
+            let _ = ctx.world.take_warnings();
+            let start = ctx.out.chunks.len();
+            let status = (verb.run)(ctx, &rest);
+            print_warnings(ctx, start);
+            status
+        }
         None => {
             ctx.out.err(errors::unknown_command(name, "kubectl", &VERBS.iter().map(|v| v.name).collect::<Vec<_>>()));
             1
         }
+    }
+}
+
+/// Prints the API server's warnings (`Warning: …` on stderr) before what the verb printed, as
+/// kubectl shows them when the response that carried them arrives. (A verb that makes several
+/// requests shows all its warnings first: a simplification.)
+fn print_warnings(ctx: &mut Ctx<'_>, start: usize) {
+    let warnings = ctx.world.take_warnings();
+    if warnings.is_empty() {
+        return;
+    }
+    let text: String = warnings.iter().map(|w| format!("Warning: {w}\n")).collect();
+    let tail = ctx.out.chunks.split_off(start.min(ctx.out.chunks.len()));
+    ctx.out.err(text);
+    for (stream, data) in tail {
+        ctx.out.push(stream, &data);
     }
 }
 

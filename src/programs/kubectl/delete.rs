@@ -224,7 +224,13 @@ mod tests {
             k.run("kubectl delete -f pod.yaml").1,
             "Error from server (NotFound): error when deleting \"pod.yaml\": pods \"d\" not found\n"
         );
-        assert_eq!(k.ok("kubectl delete ns kube-public"), "namespace \"kube-public\" deleted\n");
+        // The API server keeps default, kube-system and kube-public (NamespaceLifecycle).
+        assert_eq!(
+            k.run("kubectl delete ns kube-public").1,
+            "Error from server (Forbidden): namespaces \"kube-public\" is forbidden: this namespace may not be deleted\n"
+        );
+        k.create("namespaces", None, serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "scratch"}}));
+        assert_eq!(k.ok("kubectl delete ns scratch"), "namespace \"scratch\" deleted\n");
         assert_eq!(k.run("kubectl delete pod x -o yaml").1, "error: unexpected -o output mode: yaml. We only support '-o name'\n");
     }
 }

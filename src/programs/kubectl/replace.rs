@@ -188,16 +188,21 @@ mod tests {
         );
         k.ok("kubectl apply -f pod.yaml");
         k.file("/root/pod.yaml", &POD.replace("image: nginx\n", "image: nginx:1.27\n"));
-        assert_eq!(k.ok("kubectl replace -f pod.yaml"), "pod/nginx replaced\n");
-        assert_eq!(k.get("pods", Some("default"), "nginx").unwrap()["spec"]["containers"][0]["image"], "nginx:1.27");
+        // A plain replace of a pod with its original manifest drops what admission added at
+        // creation (the service account token volume), so the API server refuses the update:
+        // the reason learners use `replace --force` for pods.
+        let (_, err, code) = k.run("kubectl replace -f pod.yaml");
+        assert_eq!(code, 1);
+        assert!(err.starts_with("The Pod \"nginx\" is invalid: spec: Forbidden: pod updates may not change fields other than"), "{err}");
         let uid = k.get("pods", Some("default"), "nginx").unwrap()["metadata"]["uid"].clone();
         assert_eq!(k.ok("kubectl replace --force -f pod.yaml"), "pod \"nginx\" deleted from default namespace\npod/nginx replaced\n");
+        assert_eq!(k.get("pods", Some("default"), "nginx").unwrap()["spec"]["containers"][0]["image"], "nginx:1.27");
         assert_ne!(k.get("pods", Some("default"), "nginx").unwrap()["metadata"]["uid"], uid);
         // the file `kubectl edit` leaves behind: header comments, resourceVersion and uid included
         let saved = format!(
             "{}{}",
             super::super::edit::HEADER,
-            POD.replace("  name: nginx\n", "  name: nginx\n  resourceVersion: \"999\"\n  uid: 1234\n")
+            POD.replace("  name: nginx\n", "  name: nginx\n  resourceVersion: \"999\"\n  uid: 0f5a2c44-1111-4222-8333-444455556666\n")
         );
         k.file("/tmp/kubectl-edit-1.yaml", &saved);
         assert_eq!(

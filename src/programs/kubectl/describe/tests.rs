@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::programs::kubectl::get::tests::{pods_world, put, sh};
+use crate::programs::kubectl::get::tests::{clear, pods_world, put, sh};
 use crate::world::scenario;
 
 /// Replaces `{{ago Ns}}` / `{{ago Ns micro}}` placeholders with timestamps before `now`.
@@ -159,6 +159,8 @@ fn describe_deployment_configmap_secret_and_bindings() {
 #[test]
 fn describe_node_lists_its_pods_with_requests() {
     let mut w = pods_world();
+    // Only the test's pods: the default world's kube-proxy and calico-node run on node01 too.
+    clear(&mut w, &["pods"]);
     // Capacity on node01 and a pod with requests there.
     if let Some(n) = w
         .clusters
@@ -177,9 +179,9 @@ fn describe_node_lists_its_pods_with_requests() {
     );
     let (out, _, _) = sh(&mut w, "kubectl describe node node01");
     assert!(out.contains("Capacity:\n  cpu:     2\n  memory:  4Gi\n  pods:    110\nAllocatable:\n"), "{out}");
-    assert!(out.contains("Non-terminated Pods:          (3 in total)\n"), "{out}");
+    assert!(out.contains("Non-terminated Pods:          (1 in total)\n"), "{out}");
     assert!(
-        out.contains("  default                     big                    500m (25%)    1 (50%)     1Gi (25%)        2Gi (50%)      2m\n"),
+        out.contains("  default                     big     500m (25%)    1 (50%)     1Gi (25%)        2Gi (50%)      2m\n"),
         "{out}"
     );
     assert!(out.contains("  cpu                500m (25%)  1 (50%)\n  memory             1Gi (25%)   2Gi (50%)\n"), "{out}");
@@ -260,6 +262,8 @@ fn describe_deployment_matches_real_kubectl() {
 fn describe_node_matches_real_kubectl() {
     let fixture: Value = serde_json::from_str(include_str!("fixtures/describe-node.json")).expect("fixture");
     let mut w = scenario::default_world();
+    // The fixture's node runs only the fixture's pod.
+    clear(&mut w, &["pods"]);
     let reg = crate::cluster::Registry::builtin();
     let node_res = reg.lookup("nodes").expect("nodes").clone();
     w.clusters.get_mut("kubernetes").expect("cluster").store.remove(&node_res, "", "node01");
@@ -299,7 +303,8 @@ fn describe_service_matches_real_kubectl() {
     let (out, _, _) = sh(&mut w, "kubectl get endpointslices");
     assert_eq!(
         out,
-        "NAME        ADDRESSTYPE   PORTS   ENDPOINTS                          AGE\nweb-abcde   IPv4          8080    10.244.1.5,10.244.2.7,10.244.2.9   0s\n"
+        // The `kubernetes` service's slice is in every cluster's default namespace.
+        "NAME         ADDRESSTYPE   PORTS   ENDPOINTS                          AGE\nkubernetes   IPv4          6443    172.30.1.2                         0s\nweb-abcde    IPv4          8080    10.244.1.5,10.244.2.7,10.244.2.9   0s\n"
     );
 }
 

@@ -38,6 +38,26 @@ pub fn put(world: &mut World, resource: &str, ns: Option<&str>, mut obj: Value, 
     cluster.store.put(&res, ns, &name, obj);
 }
 
+/// Removes every object of `resources` from the default cluster, for tests that replay a real
+/// kubectl rendering of a world holding only their own objects.
+pub fn clear(world: &mut World, resources: &[&str]) {
+    let cluster = world.clusters.get_mut("kubernetes").expect("cluster");
+    for resource in resources {
+        let res = Registry::builtin().lookup(resource).cloned().expect("known resource");
+        let keys: Vec<(String, String)> = cluster
+            .store
+            .list(&res, None)
+            .map(|o| {
+                let meta = |f: &str| o.pointer(&format!("/metadata/{f}")).and_then(Value::as_str).unwrap_or_default().to_string();
+                (meta("namespace"), meta("name"))
+            })
+            .collect();
+        for (ns, name) in keys {
+            cluster.store.remove(&res, &ns, &name);
+        }
+    }
+}
+
 /// Runs one command line; returns stdout, stderr and the exit status.
 pub fn sh(world: &mut World, line: &str) -> (String, String, i32) {
     let mut session = Session::new("controlplane");
@@ -293,7 +313,8 @@ fn more_kinds() {
     let (out, _, _) = sh(&mut w, "kubectl get ds -n kube-system");
     assert_eq!(
         out,
-        "NAME         DESIRED   CURRENT   READY   UP-TO-DATE   AVAILABLE   NODE SELECTOR            AGE\nkube-proxy   2         2         2       2            2           kubernetes.io/os=linux   45d\n"
+        // calico-node is the default world's own CNI DaemonSet, seeded at the epoch.
+        "NAME          DESIRED   CURRENT   READY   UP-TO-DATE   AVAILABLE   NODE SELECTOR            AGE\ncalico-node   3         3         3       3            3           kubernetes.io/os=linux   100d\nkube-proxy    2         2         2       2            2           kubernetes.io/os=linux   45d\n"
     );
     put(
         &mut w,
@@ -395,7 +416,8 @@ fn more_kinds() {
     let (out, _, _) = sh(&mut w, "kubectl get secret,cm");
     assert_eq!(
         out,
-        "NAME         TYPE                DATA   AGE\nsecret/tls   kubernetes.io/tls   2      60s\n\nNAME            DATA   AGE\nconfigmap/cfg   2      60s\n"
+        // kube-root-ca.crt is published into every namespace by the root-CA publisher.
+        "NAME         TYPE                DATA   AGE\nsecret/tls   kubernetes.io/tls   2      60s\n\nNAME                         DATA   AGE\nconfigmap/cfg                2      60s\nconfigmap/kube-root-ca.crt   1      100d\n"
     );
     put(
         &mut w,
