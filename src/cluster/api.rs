@@ -271,6 +271,7 @@ impl<'w> Api<'w> {
         opts: &WriteOptions,
     ) -> Result<Value, Status> {
         self.warn_deprecated(res);
+        check_request_size(&obj)?;
         if !res.supports("create") {
             return Err(Status::method_not_allowed());
         }
@@ -454,6 +455,7 @@ impl<'w> Api<'w> {
         obj: Value,
         opts: &WriteOptions,
     ) -> Result<Value, Status> {
+        check_request_size(&obj)?;
         if let Some((parent, sub)) = res.name.split_once('/') {
             // Subresources: `status` and `approval` replace the status, `scale` the replicas.
             let reg = self.registry();
@@ -889,6 +891,30 @@ impl<'w> Api<'w> {
 enum Target {
     Main,
     Status,
+}
+
+/// The kube-apiserver reads at most 3 MiB of a request body (`--max-request-bytes`' default,
+/// `DefaultMaxRequestSizeBytes`); a larger one is refused before decoding.
+const MAX_REQUEST_BYTES: usize = 3 * 1024 * 1024;
+
+fn check_request_size(body: &Value) -> Result<(), Status> {
+    /// Counts the bytes of the JSON body kubectl would send, without building it.
+    struct Counter(usize);
+    impl std::io::Write for Counter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut counter = Counter(0);
+    let _ = serde_json::to_writer(&mut counter, body);
+    if counter.0 > MAX_REQUEST_BYTES {
+        return Err(Status::new(Reason::RequestEntityTooLarge, format!("Request entity too large: limit is {MAX_REQUEST_BYTES}")));
+    }
+    Ok(())
 }
 
 /// Applies a patch body of `patch_type` to `target` (custom resources never get here with a
