@@ -67,6 +67,19 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
             _ => {}
         }
     }
+    print_parts(ctx, "head", &p, |data| match bytes {
+        Some((all_but, n)) => {
+            let keep = if all_but { data.len().saturating_sub(n) } else { n.min(data.len()) };
+            data[..keep].to_vec()
+        }
+        None => take_lines(data, lines.1, lines.0),
+    })
+}
+
+/// What head and tail share: read each operand (stdin for none or `-`), print `==> name <==`
+/// headers when there are several (unless `-q`, or always with `-v`), and print the part of each
+/// input that `part` selects. GNU's messages for unreadable inputs.
+pub fn print_parts(ctx: &mut Ctx<'_>, tool: &str, p: &util::Parsed, part: impl Fn(&[u8]) -> Vec<u8>) -> i32 {
     let files = if p.operands.is_empty() { vec!["-".to_string()] } else { p.operands.clone() };
     let headers = (files.len() > 1 && !p.has(&["q", "quiet", "silent"])) || p.has(&["v", "verbose"]);
     let mut status = 0;
@@ -75,12 +88,12 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
         let data = match util::read_input(ctx, f) {
             Ok(d) => d,
             Err(FsError::IsADirectory) => {
-                ctx.out.err(format!("head: error reading '{f}': Is a directory\n"));
+                ctx.out.err(format!("{tool}: error reading '{f}': Is a directory\n"));
                 status = 1;
                 continue;
             }
             Err(e) => {
-                ctx.out.err(format!("head: cannot open '{f}' for reading: {e}\n"));
+                ctx.out.err(format!("{tool}: cannot open '{f}' for reading: {e}\n"));
                 status = 1;
                 continue;
             }
@@ -90,14 +103,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
             ctx.out.out(format!("{}==> {name} <==\n", if first { "" } else { "\n" }));
         }
         first = false;
-        let chunk = match bytes {
-            Some((all_but, n)) => {
-                let keep = if all_but { data.len().saturating_sub(n) } else { n.min(data.len()) };
-                data[..keep].to_vec()
-            }
-            None => take_lines(&data, lines.1, lines.0),
-        };
-        ctx.out.out(chunk);
+        ctx.out.out(part(&data));
     }
     status
 }

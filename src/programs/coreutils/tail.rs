@@ -2,7 +2,6 @@
 //! there is and returns: nothing more will be written while the command runs.
 
 use super::{head, util};
-use crate::host::FsError;
 use crate::programs::Ctx;
 
 fn last_lines(data: &[u8], n: usize, from_start: bool) -> Vec<u8> {
@@ -69,35 +68,9 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
             _ => {}
         }
     }
-    let files = if p.operands.is_empty() { vec!["-".to_string()] } else { p.operands.clone() };
-    let headers = (files.len() > 1 && !p.has(&["q", "quiet", "silent"])) || p.has(&["v", "verbose"]);
-    let mut status = 0;
-    let mut first = true;
-    for f in &files {
-        let data = match util::read_input(ctx, f) {
-            Ok(d) => d,
-            Err(FsError::IsADirectory) => {
-                ctx.out.err(format!("tail: error reading '{f}': Is a directory\n"));
-                status = 1;
-                continue;
-            }
-            Err(e) => {
-                ctx.out.err(format!("tail: cannot open '{f}' for reading: {e}\n"));
-                status = 1;
-                continue;
-            }
-        };
-        if headers {
-            let name = if f == "-" { "standard input" } else { f };
-            ctx.out.out(format!("{}==> {name} <==\n", if first { "" } else { "\n" }));
-        }
-        first = false;
-        let chunk = match bytes {
-            Some((true, n)) => data[n.saturating_sub(1).min(data.len())..].to_vec(),
-            Some((false, n)) => data[data.len().saturating_sub(n)..].to_vec(),
-            None => last_lines(&data, lines.1, lines.0),
-        };
-        ctx.out.out(chunk);
-    }
-    status
+    head::print_parts(ctx, "tail", &p, |data| match bytes {
+        Some((true, n)) => data[n.saturating_sub(1).min(data.len())..].to_vec(),
+        Some((false, n)) => data[data.len().saturating_sub(n)..].to_vec(),
+        None => last_lines(data, lines.1, lines.0),
+    })
 }
