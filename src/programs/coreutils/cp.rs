@@ -20,28 +20,12 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
     };
     let recursive = p.has(&["r", "R", "recursive", "a", "archive"]);
     let verbose = p.has(&["v", "verbose"]);
-    let ops = &p.operands;
-    match ops.len() {
-        0 => {
-            ctx.out.err("cp: missing file operand\nTry 'cp --help' for more information.\n");
-            return 1;
-        }
-        1 => {
-            ctx.out.err(format!("cp: missing destination file operand after '{}'\nTry 'cp --help' for more information.\n", ops[0]));
-            return 1;
-        }
-        _ => {}
-    }
-    let (srcs, dest) = ops.split_at(ops.len() - 1);
-    let dest = &dest[0];
-    let dest_path = ctx.resolve(dest);
-    let dest_is_dir = ctx.fs().is_dir(&dest_path);
-    if srcs.len() > 1 && !dest_is_dir {
-        ctx.out.err(format!("cp: target '{dest}' is not a directory\n"));
+    let Some(util::CopyTarget { srcs, dest, dest_path, dest_is_dir }) = util::copy_target(ctx, "cp", &p.operands) else {
         return 1;
-    }
+    };
+    let dest = &dest;
     let mut status = 0;
-    for src in srcs {
+    for src in &srcs {
         let src_path = ctx.resolve(src);
         let Some(node) = ctx.fs().get(&src_path).cloned() else {
             ctx.out.err(format!("cp: cannot stat '{src}': No such file or directory\n"));

@@ -12,28 +12,12 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
             return 1;
         }
     };
-    let ops = &p.operands;
-    match ops.len() {
-        0 => {
-            ctx.out.err("mv: missing file operand\nTry 'mv --help' for more information.\n");
-            return 1;
-        }
-        1 => {
-            ctx.out.err(format!("mv: missing destination file operand after '{}'\nTry 'mv --help' for more information.\n", ops[0]));
-            return 1;
-        }
-        _ => {}
-    }
-    let (srcs, dest) = ops.split_at(ops.len() - 1);
-    let dest = &dest[0];
-    let dest_path = ctx.resolve(dest);
-    let dest_is_dir = ctx.fs().is_dir(&dest_path);
-    if srcs.len() > 1 && !dest_is_dir {
-        ctx.out.err(format!("mv: target '{dest}' is not a directory\n"));
+    let Some(util::CopyTarget { srcs, dest, dest_path, dest_is_dir }) = util::copy_target(ctx, "mv", &p.operands) else {
         return 1;
-    }
+    };
+    let dest = &dest;
     let mut status = 0;
-    for src in srcs {
+    for src in &srcs {
         let src_path = ctx.resolve(src);
         if !ctx.fs().exists(&src_path) {
             ctx.out.err(format!("mv: cannot stat '{src}': No such file or directory\n"));

@@ -158,3 +158,38 @@ pub fn write_file(ctx: &mut Ctx<'_>, name: &str, data: &[u8], append: bool) -> R
     }
     if append { ctx.fs().append(&path, data) } else { ctx.fs().write(&path, data.to_vec()) }
 }
+
+/// The operands of `cp`/`mv`: sources and the destination, checked as GNU checks them.
+pub struct CopyTarget {
+    pub srcs: Vec<String>,
+    pub dest: String,
+    /// The destination resolved against the working directory.
+    pub dest_path: String,
+    pub dest_is_dir: bool,
+}
+
+/// Splits `SOURCE... DEST`, printing GNU's messages for missing operands and for several sources
+/// into something that is not a directory.
+pub fn copy_target(ctx: &mut Ctx<'_>, tool: &str, ops: &[String]) -> Option<CopyTarget> {
+    match ops {
+        [] => {
+            ctx.out.err(format!("{tool}: missing file operand\nTry '{tool} --help' for more information.\n"));
+            return None;
+        }
+        [one] => {
+            ctx.out.err(format!("{tool}: missing destination file operand after '{one}'\nTry '{tool} --help' for more information.\n"));
+            return None;
+        }
+        _ => {}
+    }
+    let (srcs, dest) = ops.split_at(ops.len() - 1);
+    let dest = dest[0].clone();
+    let dest_path = ctx.resolve(&dest);
+    let dest_is_dir = ctx.fs().is_dir(&dest_path);
+    if srcs.len() > 1 && !dest_is_dir {
+        let reason = if ctx.fs().exists(&dest_path) { " is not a directory" } else { ": No such file or directory" };
+        ctx.out.err(format!("{tool}: target '{dest}'{reason}\n"));
+        return None;
+    }
+    Some(CopyTarget { srcs: srcs.to_vec(), dest, dest_path, dest_is_dir })
+}
