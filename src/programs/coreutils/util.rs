@@ -187,8 +187,8 @@ pub fn copy_target(ctx: &mut Ctx<'_>, tool: &str, ops: &[String]) -> Option<Copy
     let dest_path = ctx.resolve(&dest);
     let dest_is_dir = ctx.fs().is_dir(&dest_path);
     if srcs.len() > 1 && !dest_is_dir {
-        let reason = if ctx.fs().exists(&dest_path) { " is not a directory" } else { ": No such file or directory" };
-        ctx.out.err(format!("{tool}: target '{dest}'{reason}\n"));
+        let reason = if ctx.fs().exists(&dest_path) { "Not a directory" } else { "No such file or directory" };
+        ctx.out.err(format!("{tool}: target '{dest}': {reason}\n"));
         return None;
     }
     Some(CopyTarget { srcs: srcs.to_vec(), dest, dest_path, dest_is_dir })
