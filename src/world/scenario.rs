@@ -38,6 +38,9 @@ pub fn build(name: &str) -> Result<World, ScenarioError> {
 pub const DEFAULT_NODES: &[(&str, &str, bool)] =
     &[("controlplane", "172.30.1.2", true), ("node01", "172.30.2.2", false), ("node02", "172.30.2.3", false)];
 
+/// How long after the installation (the clock's epoch) a fresh session starts: 2 days 3 hours.
+pub const SESSION_START_AFTER_INSTALL: i64 = 2 * 86_400 + 3 * 3600;
+
 /// The default world. Built once per process through the real API pipeline, then cloned, so
 /// every fresh world after the first costs only a copy.
 pub fn default_world() -> World {
@@ -47,6 +50,9 @@ pub fn default_world() -> World {
             let mut world = build_default_world();
             // Seeding requests warn too (Endpoints is deprecated); no learner asked for those.
             let _ = world.take_warnings();
+            // The learner arrives a while after kubeadm installed the cluster, as on an exam
+            // machine: system objects show a real age, theirs start at 0s.
+            world.clock.advance(SESSION_START_AFTER_INSTALL);
             world
         })
         .clone()

@@ -304,7 +304,7 @@ fn describe_service_matches_real_kubectl() {
     assert_eq!(
         out,
         // The `kubernetes` service's slice is in every cluster's default namespace.
-        "NAME         ADDRESSTYPE   PORTS   ENDPOINTS                          AGE\nkubernetes   IPv4          6443    172.30.1.2                         0s\nweb-abcde    IPv4          8080    10.244.1.5,10.244.2.7,10.244.2.9   0s\n"
+        "NAME         ADDRESSTYPE   PORTS   ENDPOINTS                          AGE\nkubernetes   IPv4          6443    172.30.1.2                         2d3h\nweb-abcde    IPv4          8080    10.244.1.5,10.244.2.7,10.244.2.9   0s\n"
     );
 }
 

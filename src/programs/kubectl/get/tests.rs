@@ -136,7 +136,7 @@ fn several_kinds_get_prefixes_and_blank_lines() {
     let mut w = pods_world();
     let (out, _, _) = sh(&mut w, "kubectl get pods,svc");
     assert!(out.starts_with("NAME                      READY   STATUS             RESTARTS      AGE\npod/nginx "), "{out}");
-    assert!(out.contains("3m20s\n\nNAME                 TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE\nservice/kubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   100d\n"), "{out}");
+    assert!(out.contains("3m20s\n\nNAME                 TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE\nservice/kubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   102d\n"), "{out}");
     let (out, _, _) = sh(&mut w, "kubectl get pods,svc --no-headers");
     assert!(!out.contains("\n\n"), "{out}");
     let (out, _, _) = sh(&mut w, "kubectl get pod nginx --show-kind");
@@ -314,7 +314,7 @@ fn more_kinds() {
     assert_eq!(
         out,
         // calico-node is the default world's own CNI DaemonSet, seeded at the epoch.
-        "NAME          DESIRED   CURRENT   READY   UP-TO-DATE   AVAILABLE   NODE SELECTOR            AGE\ncalico-node   3         3         3       3            3           kubernetes.io/os=linux   100d\nkube-proxy    2         2         2       2            2           kubernetes.io/os=linux   45d\n"
+        "NAME          DESIRED   CURRENT   READY   UP-TO-DATE   AVAILABLE   NODE SELECTOR            AGE\ncalico-node   3         3         3       3            3           kubernetes.io/os=linux   102d\nkube-proxy    2         2         2       2            2           kubernetes.io/os=linux   45d\n"
     );
     put(
         &mut w,
@@ -417,7 +417,7 @@ fn more_kinds() {
     assert_eq!(
         out,
         // kube-root-ca.crt is published into every namespace by the root-CA publisher.
-        "NAME         TYPE                DATA   AGE\nsecret/tls   kubernetes.io/tls   2      60s\n\nNAME                         DATA   AGE\nconfigmap/cfg                2      60s\nconfigmap/kube-root-ca.crt   1      100d\n"
+        "NAME         TYPE                DATA   AGE\nsecret/tls   kubernetes.io/tls   2      60s\n\nNAME                         DATA   AGE\nconfigmap/cfg                2      60s\nconfigmap/kube-root-ca.crt   1      102d\n"
     );
     put(
         &mut w,
