@@ -104,7 +104,8 @@ impl LabelSelector {
 
     /// Whether an object's `metadata.labels` match.
     pub fn matches_object(&self, obj: &Value) -> bool {
-        self.matches(&labels_of(obj))
+        // The empty selector matches everything: no need to collect the labels.
+        self.requirements.is_empty() || self.matches(&labels_of(obj))
     }
 
     pub fn is_empty(&self) -> bool {

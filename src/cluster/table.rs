@@ -70,7 +70,8 @@ impl From<bool> for Cell {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     pub cells: Vec<Cell>,
-    /// The whole object (the real server sends its metadata; kubectl reads namespace and labels).
+    /// The object's type and metadata, as the real server sends `PartialObjectMetadata` with each
+    /// row (kubectl reads namespace and labels from it).
     pub object: Value,
 }
 
@@ -110,10 +111,22 @@ pub fn convert(group: &str, kind: &str, objects: &[Value], ctx: &Ctx<'_>) -> Tab
     match printer_for(group, kind) {
         Some(p) => Table {
             columns: p.columns.iter().map(|(n, pr)| Column { name: (*n).to_string(), priority: *pr }).collect(),
-            rows: objects.iter().map(|o| Row { cells: (p.row)(o, ctx), object: o.clone() }).collect(),
+            rows: objects.iter().map(|o| Row { cells: (p.row)(o, ctx), object: partial_metadata(o) }).collect(),
         },
         None => default_table(objects),
     }
+}
+
+/// `apiVersion`, `kind` and `metadata` of an object: what a Table row carries. Copying only these
+/// keeps tables of thousands of objects cheap.
+pub fn partial_metadata(o: &Value) -> Value {
+    let mut m = serde_json::Map::new();
+    for key in ["apiVersion", "kind", "metadata"] {
+        if let Some(v) = o.get(key) {
+            m.insert(key.to_string(), v.clone());
+        }
+    }
+    Value::Object(m)
 }
 
 /// apiserver's `defaultTableConvertor`: NAME and CREATED AT (RFC 3339, UTC).
@@ -124,7 +137,7 @@ pub fn default_table(objects: &[Value]) -> Table {
             .iter()
             .map(|o| Row {
                 cells: vec![name(o).into(), str_at(o, "/metadata/creationTimestamp").unwrap_or_default().into()],
-                object: o.clone(),
+                object: partial_metadata(o),
             })
             .collect(),
     }
@@ -141,7 +154,7 @@ fn custom_resource_table(crd: &Value, objects: &[Value], ctx: &Ctx<'_>) -> Table
     let mut columns = vec![Column { name: "Name".into(), priority: 0 }];
     if extra.is_empty() {
         columns.push(Column { name: "Age".into(), priority: 0 });
-        let rows = objects.iter().map(|o| Row { cells: vec![name(o).into(), age(o, ctx.now).into()], object: o.clone() }).collect();
+        let rows = objects.iter().map(|o| Row { cells: vec![name(o).into(), age(o, ctx.now).into()], object: partial_metadata(o) }).collect();
         return Table { columns, rows };
     }
     for c in &extra {
@@ -173,7 +186,7 @@ fn custom_resource_table(crd: &Value, objects: &[Value], ctx: &Ctx<'_>) -> Table
                 };
                 cells.push(cell);
             }
-            Row { cells, object: o.clone() }
+            Row { cells, object: partial_metadata(o) }
         })
         .collect();
     Table { columns, rows }
