@@ -154,7 +154,8 @@ fn custom_resource_table(crd: &Value, objects: &[Value], ctx: &Ctx<'_>) -> Table
     let mut columns = vec![Column { name: "Name".into(), priority: 0 }];
     if extra.is_empty() {
         columns.push(Column { name: "Age".into(), priority: 0 });
-        let rows = objects.iter().map(|o| Row { cells: vec![name(o).into(), age(o, ctx.now).into()], object: partial_metadata(o) }).collect();
+        let rows =
+            objects.iter().map(|o| Row { cells: vec![name(o).into(), age(o, ctx.now).into()], object: partial_metadata(o) }).collect();
         return Table { columns, rows };
     }
     for c in &extra {

@@ -84,7 +84,10 @@ fn sh_with_files(files: &[(&str, String)], script: &str) -> (String, String, i32
 
 #[test]
 fn malformed_yaml_is_kubectls_parse_error() {
-    let (_, err, status) = sh_with_files(&[("bad.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: [a\n".into())], "kubectl apply -f bad.yaml\n");
+    let (_, err, status) = sh_with_files(
+        &[("bad.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: [a\n".into())],
+        "kubectl apply -f bad.yaml\n",
+    );
     assert_eq!(status, 1);
     assert!(err.starts_with("error: error parsing bad.yaml: error converting YAML to JSON: yaml: line "), "{err}");
 }
@@ -111,7 +114,11 @@ fn a_ten_megabyte_manifest_loads_or_fails_cleanly() {
     // Many small objects adding up to 10 MB are read in full.
     let mut many = String::new();
     while many.len() < 10 * 1024 * 1024 {
-        many.push_str(&format!("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{}\ndata:\n  k: {}\n", many.len(), "y".repeat(2000)));
+        many.push_str(&format!(
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{}\ndata:\n  k: {}\n",
+            many.len(),
+            "y".repeat(2000)
+        ));
     }
     let (out, err, status) = sh_with_files(&[("many.yaml", many)], "kubectl create -f many.yaml --dry-run=client -o name | wc -l\n");
     assert_eq!(status, 0, "{}", &err[..err.len().min(300)]);
@@ -120,7 +127,8 @@ fn a_ten_megabyte_manifest_loads_or_fails_cleanly() {
 
 #[test]
 fn a_yaml_alias_bomb_is_refused() {
-    let mut bomb = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\na0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    let mut bomb =
+        String::from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\na0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
     for i in 1..10 {
         let prev = format!("*a{}", i - 1);
         bomb.push_str(&format!("a{i}: &a{i} [{}]\n", vec![prev; 9].join(", ")));

@@ -22,8 +22,8 @@ pub mod serviceaccount;
 pub mod sources;
 pub mod token;
 
-use super::flags::{FlagDef, FlagKind};
 use super::GLOBAL_FLAGS;
+use super::flags::{FlagDef, FlagKind};
 use crate::programs::Ctx;
 
 /// One subcommand of `create` (or of `create service` / `create secret`).

@@ -144,7 +144,8 @@ mod tests {
         let cause = |f: &str, m: &str| crate::cluster::Cause { kind: "FieldValueRequired".into(), message: m.into(), field: f.into() };
         let one = Status::invalid("Deployment", "apps", "web", vec![cause("spec.template.spec.containers[0].image", "Required value")]);
         assert_eq!(from_server(&one), "The Deployment \"web\" is invalid: spec.template.spec.containers[0].image: Required value\n");
-        let two = Status::invalid("Pod", "", "p", vec![cause("a", "Required value"), cause("b", "Invalid value"), cause("a", "Required value")]);
+        let two =
+            Status::invalid("Pod", "", "p", vec![cause("a", "Required value"), cause("b", "Invalid value"), cause("a", "Required value")]);
         assert_eq!(from_server(&two), "The Pod \"p\" is invalid: \n* a: Required value\n* b: Invalid value\n");
     }
 

@@ -180,10 +180,7 @@ fn describe_node_lists_its_pods_with_requests() {
     let (out, _, _) = sh(&mut w, "kubectl describe node node01");
     assert!(out.contains("Capacity:\n  cpu:     2\n  memory:  4Gi\n  pods:    110\nAllocatable:\n"), "{out}");
     assert!(out.contains("Non-terminated Pods:          (1 in total)\n"), "{out}");
-    assert!(
-        out.contains("  default                     big     500m (25%)    1 (50%)     1Gi (25%)        2Gi (50%)      2m\n"),
-        "{out}"
-    );
+    assert!(out.contains("  default                     big     500m (25%)    1 (50%)     1Gi (25%)        2Gi (50%)      2m\n"), "{out}");
     assert!(out.contains("  cpu                500m (25%)  1 (50%)\n  memory             1Gi (25%)   2Gi (50%)\n"), "{out}");
 }
 
