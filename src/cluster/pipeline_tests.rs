@@ -243,7 +243,6 @@ fn rbac_decisions() {
     let err = api.list(&jane(), res("nodes"), None, &ListOptions::default()).expect_err("forbidden");
     assert_eq!(err.message, "nodes is forbidden: User \"jane\" cannot list resource \"nodes\" in API group \"\" at the cluster scope");
     assert!(api.list(&admin(), res("nodes"), None, &ListOptions::default()).is_ok(), "kubeadm:cluster-admins is bound to cluster-admin");
-    drop(api);
     let role = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": {"name": "reader"},
         "rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list"]}]});
     create(&mut w, &admin(), "roles", None, role).expect("role");
@@ -264,7 +263,6 @@ fn rbac_decisions() {
         groups: vec!["system:serviceaccounts".into(), "system:serviceaccounts:default".into(), "system:authenticated".into()],
     };
     assert!(matches!(api.authorize(&sa, &attrs("list", "default")), Decision::Deny(_)));
-    drop(api);
     let rb = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": {"name": "app-view"},
         "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"}, "subjects": [{"kind": "ServiceAccount", "name": "app"}]});
     create(&mut w, &admin(), "rolebindings", None, rb).expect("binding");
@@ -316,7 +314,6 @@ fn custom_resources_are_served() {
         json!({"apiVersion": "stable.example.com/v1", "kind": "CronTab", "metadata": {"name": "c1"}, "spec": {"cronSpec": "* * * * */5"}});
     api.create(&admin(), &ct, Some("default"), obj, &WriteOptions::default()).expect("custom object");
     assert_eq!(api.list(&admin(), &ct, Some("default"), &ListOptions::default()).expect("list").len(), 1);
-    drop(api);
     // A CRD with a schema: unknown fields are refused under strict validation, types checked.
     let crd = json!({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition", "metadata": {"name": "backups.ops.example.com"},
         "spec": {"group": "ops.example.com", "scope": "Namespaced", "names": {"plural": "backups", "kind": "Backup"},
@@ -539,7 +536,6 @@ fn finalizers_hold_deletion() {
     api.settle();
     assert!(api.get(&admin(), res("persistentvolumeclaims"), Some("default"), "data").is_err(), "released once unused");
     // A custom finalizer keeps a ConfigMap until it is removed.
-    drop(api);
     let cm = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "held", "finalizers": ["example.com/hold"]}});
     create(&mut w, &admin(), "configmaps", None, cm).expect("cm");
     let mut api = w.api("kubernetes").expect("cluster");
@@ -636,7 +632,6 @@ fn eviction_binding_and_tokens() {
         .expect_err("missing");
     assert_eq!(err.message, "serviceaccounts \"robot\" not found");
     // A PDB that allows no disruption blocks the eviction of a CoreDNS pod.
-    drop(api);
     let pdb = json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "dns"}, "spec": {"minAvailable": 2, "selector": {"matchLabels": {"k8s-app": "kube-dns"}}}});
     create(&mut w, &admin(), "poddisruptionbudgets", Some("kube-system"), pdb).expect("pdb");
     let mut api = w.api("kubernetes").expect("cluster");
@@ -658,7 +653,6 @@ fn eviction_binding_and_tokens() {
     api.create(&admin(), &sub("pods/eviction"), Some("kube-system"), ev, &WriteOptions::default()).expect("evicted");
     assert!(api.get(&admin(), res("pods"), Some("kube-system"), &proxy).is_err());
     // Binding assigns a node once.
-    drop(api);
     create(&mut w, &admin(), "pods", None, pod("web", "nginx")).expect("pod");
     let mut api = w.api("kubernetes").expect("cluster");
     let b = json!({"apiVersion": "v1", "kind": "Binding", "metadata": {"name": "web"}, "target": {"apiVersion": "v1", "kind": "Node", "name": "node01"}});
@@ -783,7 +777,6 @@ fn namespace_finalizers_keep_it_terminating() {
     api.settle();
     assert!(api.get(&admin(), res("namespaces"), None, "stuck").is_err());
     // A plain update cannot drop spec.finalizers.
-    drop(api);
     create(&mut w, &admin(), "namespaces", None, json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "plain"}}))
         .expect("ns");
     let mut api = w.api("kubernetes").expect("cluster");
@@ -824,7 +817,6 @@ fn static_pod_files_and_mirror_pods_agree() {
         let mirror = api.get(&admin(), res("pods"), Some("kube-system"), &format!("{component}-controlplane")).expect("mirror pod");
         assert_eq!(mirror["spec"]["containers"][0]["command"], manifest["spec"]["containers"][0]["command"], "{component}");
         assert_eq!(mirror["spec"]["containers"][0]["image"], manifest["spec"]["containers"][0]["image"]);
-        drop(api);
     }
     let etcd = w.hosts["controlplane"].fs.read_string("/etc/kubernetes/manifests/etcd.yaml").expect("etcd");
     assert!(etcd.contains("    - --listen-client-urls=https://127.0.0.1:2379,https://172.30.1.2:2379\n"));

@@ -1621,7 +1621,7 @@ mod tests {
         assert_eq!(fmt_num(3.0), "3");
         assert_eq!(fmt_num(0.1 + 0.2), "0.3");
         assert_eq!(fmt_g(1234567.0, 6), "1.23457e+06");
-        assert_eq!(sprintf("%5.1f|%-3d|%s", &[Val::Num(2.71828), Val::Num(7.0), Val::Str("x".into())]), "  2.7|7  |x");
+        assert_eq!(sprintf("%5.1f|%-3d|%s", &[Val::Num(2.46), Val::Num(7.0), Val::Str("x".into())]), "  2.5|7  |x");
     }
 
     #[test]
