@@ -261,25 +261,33 @@ pub fn crd_for(api: &Api<'_>, user: &UserInfo, res: &ResourceInfo) -> Option<Val
 fn print_tables(api: &Api<'_>, user: &UserInfo, fetched: &[Fetched], opts: &TableOptions, with_kind: bool, now: i64) -> String {
     // Consecutive objects of one resource go to the same table (kubectl starts a new table, with
     // its header, only when the resource changes).
-    let mut groups: Vec<(&ResourceInfo, Vec<Value>)> = Vec::new();
+    let mut groups: Vec<(&ResourceInfo, Vec<&Fetched>)> = Vec::new();
     for f in fetched {
         match groups.last_mut() {
-            Some((res, objs)) if **res == f.res => objs.extend(f.objects.iter().cloned()),
-            _ => groups.push((&f.res, f.objects.clone())),
+            Some((res, parts)) if **res == f.res => parts.push(f),
+            _ => groups.push((&f.res, vec![f])),
         }
     }
     let mut out = String::new();
-    for (res, objects) in &groups {
-        let f = Fetched { res: (*res).clone(), objects: objects.clone(), listed: true };
-        if f.objects.is_empty() {
+    for (res, parts) in &groups {
+        // One fetch (the usual case) is converted in place; only merged runs are copied.
+        let merged: Vec<Value>;
+        let objects: &[Value] = if let [one] = parts.as_slice() {
+            &one.objects
+        } else {
+            merged = parts.iter().flat_map(|p| p.objects.iter().cloned()).collect();
+            &merged
+        };
+        if objects.is_empty() {
             continue;
         }
-        let crd = crd_for(api, user, &f.res);
-        let t = table::convert(&f.res.group, &f.res.kind, &f.objects, &TableCtx { now, crd: crd.as_ref() });
+        let res: &ResourceInfo = res;
+        let crd = crd_for(api, user, res);
+        let t = table::convert(&res.group, &res.kind, objects, &TableCtx { now, crd: crd.as_ref() });
         let mut o = opts.clone();
-        o.with_namespace = opts.with_namespace && f.res.namespaced;
+        o.with_namespace = opts.with_namespace && res.namespaced;
         if with_kind {
-            o.kind_prefix = Some(f.res.kind_prefix());
+            o.kind_prefix = Some(res.kind_prefix());
         }
         let text = render(&t, &o);
         if !out.is_empty() && !opts.no_headers && !text.is_empty() {
