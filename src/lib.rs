@@ -5,6 +5,7 @@
 pub mod app;
 pub mod cli;
 pub mod cluster;
+pub mod gojson;
 pub mod host;
 pub mod programs;
 pub mod shell;

@@ -134,80 +134,16 @@ fn go_float(f: f64) -> String {
     format!("{f}")
 }
 
-/// Go's `json.Marshal` / `MarshalIndent(v, "", "    ")`: keys sorted, `<`, `>`, `&` escaped.
+/// Go's `json.Marshal` / `MarshalIndent(v, "", "    ")` with sorted keys (unstructured values).
 pub fn go_json(v: &Value, indent: bool) -> String {
-    let mut s = String::new();
-    write_json(&mut s, v, indent, 0);
-    s
-}
-
-fn write_json(s: &mut String, v: &Value, indent: bool, depth: usize) {
-    let nl = |s: &mut String, d: usize| {
-        if indent {
-            s.push('\n');
-            for _ in 0..d {
-                s.push_str("    ");
-            }
-        }
-    };
-    match v {
-        Value::Object(m) if !m.is_empty() => {
-            s.push('{');
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
-            for (i, k) in keys.iter().enumerate() {
-                if i > 0 {
-                    s.push(',');
-                }
-                nl(s, depth + 1);
-                write_str(s, k);
-                s.push(':');
-                if indent {
-                    s.push(' ');
-                }
-                write_json(s, &m[*k], indent, depth + 1);
-            }
-            nl(s, depth);
-            s.push('}');
-        }
-        Value::Array(a) if !a.is_empty() => {
-            s.push('[');
-            for (i, x) in a.iter().enumerate() {
-                if i > 0 {
-                    s.push(',');
-                }
-                nl(s, depth + 1);
-                write_json(s, x, indent, depth + 1);
-            }
-            nl(s, depth);
-            s.push(']');
-        }
-        Value::Object(_) => s.push_str("{}"),
-        Value::Array(_) => s.push_str("[]"),
-        Value::String(t) => write_str(s, t),
-        other => s.push_str(&other.to_string()),
+    use crate::gojson::{KeyOrder, compact, print};
+    if indent {
+        let mut s = print(v, KeyOrder::Sorted);
+        s.pop();
+        s
+    } else {
+        compact(v, KeyOrder::Sorted)
     }
-}
-
-fn write_str(s: &mut String, t: &str) {
-    s.push('"');
-    for c in t.chars() {
-        match c {
-            '"' => s.push_str("\\\""),
-            '\\' => s.push_str("\\\\"),
-            '\n' => s.push_str("\\n"),
-            '\r' => s.push_str("\\r"),
-            '\t' => s.push_str("\\t"),
-            '<' => s.push_str("\\u003c"),
-            '>' => s.push_str("\\u003e"),
-            '&' => s.push_str("\\u0026"),
-            '\u{2028}' => s.push_str("\\u2028"),
-            '\u{2029}' => s.push_str("\\u2029"),
-            c if (c as u32) < 0x20 => s.push_str(&format!("\\u{:04x}", c as u32)),
-            c => s.push(c),
-        }
-    }
-    s.push('"');
 }
 
 /// Go's `%#v` of an unstructured object (`map[string]interface {}{"a":1}`), which kubectl puts

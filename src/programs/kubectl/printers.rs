@@ -28,13 +28,7 @@ pub enum OutputFormat {
     GoTemplate(String),
 }
 
-/// Field order in JSON output. kubectl prints typed objects (what generators build) in Go struct
-/// order and unstructured objects (what it read from files or the server) with sorted keys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyOrder {
-    AsBuilt,
-    Sorted,
-}
+pub use crate::gojson::KeyOrder;
 
 impl OutputFormat {
     /// Parses the value of `-o`. The error is kubectl's whole message line without `error: `.

@@ -390,57 +390,7 @@ pub fn field_validation(value: Option<&str>) -> Result<(crate::cluster::FieldVal
 /// Go's `json.Marshal` of an unstructured object: compact, map keys sorted, `<`, `>`, `&`,
 /// U+2028 and U+2029 escaped (what kubectl writes into `last-applied-configuration`).
 pub fn go_json(v: &Value) -> String {
-    let mut s = String::new();
-    write_go_json(&mut s, v);
-    s
-}
-
-fn write_go_json(s: &mut String, v: &Value) {
-    match v {
-        Value::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
-            s.push('{');
-            for (i, k) in keys.iter().enumerate() {
-                if i > 0 {
-                    s.push(',');
-                }
-                write_go_string(s, k);
-                s.push(':');
-                write_go_json(s, &m[k.as_str()]);
-            }
-            s.push('}');
-        }
-        Value::Array(a) => {
-            s.push('[');
-            for (i, x) in a.iter().enumerate() {
-                if i > 0 {
-                    s.push(',');
-                }
-                write_go_json(s, x);
-            }
-            s.push(']');
-        }
-        Value::String(t) => write_go_string(s, t),
-        other => s.push_str(&other.to_string()),
-    }
-}
-
-fn write_go_string(s: &mut String, t: &str) {
-    s.push('"');
-    for c in t.chars() {
-        match c {
-            '"' => s.push_str("\\\""),
-            '\\' => s.push_str("\\\\"),
-            '\n' => s.push_str("\\n"),
-            '\r' => s.push_str("\\r"),
-            '\t' => s.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => s.push_str(&format!("\\u{:04x}", c as u32)),
-            c if (c as u32) < 0x20 => s.push_str(&format!("\\u{:04x}", c as u32)),
-            c => s.push(c),
-        }
-    }
-    s.push('"');
+    crate::gojson::compact(v, crate::gojson::KeyOrder::Sorted)
 }
 
 /// The namespace an object read from a file is sent to: its own, else the command's. A
