@@ -39,13 +39,18 @@ fn row(what: &str, d: Duration, note: &str) {
 fn world_with_pods(n: usize) -> World {
     let mut world = scenario::build("default").expect("default world");
     let res = Registry::builtin().lookup("pods").expect("pods resource").clone();
+    let ns_res = Registry::builtin().lookup("namespaces").expect("namespaces resource").clone();
     let mut api = world.api("kubernetes").expect("cluster");
+    for ns in ["web", "batch"] {
+        let obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
+        api.create(&UserInfo::system(), &ns_res, None, obj, &WriteOptions::default()).expect("namespace created");
+    }
     for i in 0..n {
         let ns = ["default", "web", "batch", "kube-system"][i % 4];
         let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": format!("pod-{i:05}"), "namespace": ns, "labels": {"app": format!("app-{}", i % 10)}},
             "spec": {"nodeName": "node01", "containers": [{"name": "c", "image": "nginx:1.27"}]},
             "status": {"phase": "Running"}});
-        let _ = api.create(&UserInfo::system(), &res, Some(ns), pod, &WriteOptions::default());
+        api.create(&UserInfo::system(), &res, Some(ns), pod, &WriteOptions::default()).expect("pod created");
     }
     world
 }
@@ -78,6 +83,10 @@ fn main() {
         black_box(out);
     });
     row("`kubetutor sh --state F -c 'kubectl get nodes'` (process)", sh, "load + run + save");
+    let fresh = median(30, || {
+        black_box(Command::new(bin).args(["sh", "-c", "kubectl get nodes"]).output().expect("kubetutor runs"));
+    });
+    row("`kubetutor sh -c 'kubectl get nodes'` (process, no state file)", fresh, "builds the default world first");
     if let Some(kubectl) = reference_kubectl() {
         let real = median(30, || {
             black_box(Command::new(&kubectl).args(["version", "--client"]).output().expect("kubectl runs"));
