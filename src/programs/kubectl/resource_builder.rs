@@ -530,6 +530,23 @@ pub struct Target {
     pub object: Value,
 }
 
+/// The targets of a `--local` run: the objects read from files, each mapped to its resource, and
+/// the read errors in their place (nothing is fetched from a server).
+pub fn local_targets(objects: Vec<SourcedObject>, errs: Vec<CmdError>) -> Vec<Result<Target, CmdError>> {
+    let registry = Registry::builtin();
+    let mut targets: Vec<Result<Target, CmdError>> = errs.into_iter().map(Err).collect();
+    for o in objects {
+        targets.push(resource_for(registry, &o).map(|res| Target {
+            res: res.clone(),
+            namespace: None,
+            name: o.object.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default().to_string(),
+            source: o.source,
+            object: o.object,
+        }));
+    }
+    targets
+}
+
 /// The builder's `missingResourceError`.
 pub const MISSING_RESOURCE: &str = "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
 

@@ -220,18 +220,7 @@ fn run_sub(ctx: &mut Ctx<'_>, sub: Sub, parsed: &Parsed) -> Result<i32, String> 
             Some(dir) => (super::kustomize::build_objects(ctx, dir)?, Vec::new()),
             None => rb::load(ctx, &files, parsed.bool("recursive"), false),
         };
-        let registry = crate::cluster::Registry::builtin();
-        let mut t: Vec<Result<rb::Target, CmdError>> = errs.into_iter().map(Err).collect();
-        for o in objects {
-            t.push(rb::resource_for(registry, &o).map(|res| rb::Target {
-                res: res.clone(),
-                namespace: None,
-                name: o.object.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default().to_string(),
-                source: o.source.clone(),
-                object: o.object.clone(),
-            }));
-        }
-        t
+        rb::local_targets(objects, errs)
     } else {
         let Ok(conn) = client::connect(ctx, parsed) else { return Ok(1) };
         let sel = Selection {
