@@ -129,6 +129,12 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
             print_warnings(ctx, start);
             status
         }
+        // A real kubectl command the simulation does not offer yet: saying "unknown command" and
+        // then suggesting the very same name would teach the learner that kubectl lacks it.
+        None if errors::KUBECTL_COMMANDS.contains(&name) => {
+            ctx.out.err(format!("error: \"kubectl {name}\" is not simulated by kubetutor yet\n"));
+            1
+        }
         None => {
             ctx.out.err(errors::unknown_command(name, "kubectl", &VERBS.iter().map(|v| v.name).collect::<Vec<_>>()));
             1
