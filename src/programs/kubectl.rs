@@ -150,7 +150,18 @@ fn print_warnings(ctx: &mut Ctx<'_>, start: usize) {
     if warnings.is_empty() {
         return;
     }
-    let text: String = warnings.iter().map(|w| format!("Warning: {w}\n")).collect();
+    // kubectl's warning writer deduplicates: one process prints a given warning once, however
+    // many requests carried it.
+    let mut seen: Vec<&String> = Vec::new();
+    let text: String = warnings
+        .iter()
+        .filter(|w| {
+            let first = !seen.contains(w);
+            seen.push(w);
+            first
+        })
+        .map(|w| format!("Warning: {w}\n"))
+        .collect();
     let tail = ctx.out.chunks.split_off(start.min(ctx.out.chunks.len()));
     ctx.out.err(text);
     for (stream, data) in tail {

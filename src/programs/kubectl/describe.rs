@@ -176,9 +176,6 @@ fn run_parsed(ctx: &mut Ctx<'_>, parsed: &Parsed) -> Result<i32, String> {
     let env = Env { api: &api, user: &conn.user, now, show_events: parsed.get("show-events").is_none_or(|v| v != "false") };
     let mut first = true;
     for (res, o) in &objects {
-        if let Some(w) = super::get::deprecation_warning(res) {
-            ctx.out.err(w);
-        }
         if !first {
             ctx.out.out("\n\n");
         }

@@ -149,11 +149,6 @@ fn run_parsed(ctx: &mut Ctx<'_>, parsed: &Parsed) -> Result<i32, String> {
     }
     let scope = Scope { namespace: (!all_namespaces).then(|| conn.namespace.clone()), label_selector, field_selector };
     let (mut fetched, errs) = fetch::fetch(&api, &conn.user, &resolved.targets, &scope);
-    for f in &fetched {
-        if let Some(w) = deprecation_warning(&f.res) {
-            ctx.out.err(w);
-        }
-    }
     if let Some(field) = parsed.get("sort-by").filter(|f| !f.is_empty()) {
         let expr = crate::cluster::table::jsonpath::relaxed(field)?;
         for f in &mut fetched {
@@ -235,15 +230,6 @@ fn distinct_resources(fetched: &[Fetched]) -> usize {
         }
     }
     seen.len()
-}
-
-/// The warning header the API server adds to requests for deprecated resources.
-pub fn deprecation_warning(res: &ResourceInfo) -> Option<&'static str> {
-    match (res.group.as_str(), res.name.as_str()) {
-        ("", "endpoints") => Some("Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n"),
-        ("", "componentstatuses") => Some("Warning: v1 ComponentStatus is deprecated in v1.19+\n"),
-        _ => None,
-    }
 }
 
 /// The CRD serving a custom resource, if `res` is one.
