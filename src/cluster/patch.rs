@@ -13,6 +13,9 @@
 use serde_json::{Map, Value, json};
 use thiserror::Error;
 
+mod json;
+pub use json::json_patch;
+
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum PatchError {
     /// A JSON patch operation failed; the text is the server's.
@@ -121,103 +124,6 @@ pub fn merge_patch(target: &Value, patch: &Value) -> Value {
 
 // ---------------------------------------------------------------------------------------------
 // RFC 6902
-
-/// Applies a JSON patch (a list of operations).
-pub fn json_patch(target: &Value, ops: &Value) -> Result<Value, PatchError> {
-    let Some(ops) = ops.as_array() else {
-        return Err(PatchError::Invalid("json: cannot unmarshal object into Go value of type jsonpatch.Patch".into()));
-    };
-    let mut doc = target.clone();
-    for op in ops {
-        let kind = op.get("op").and_then(Value::as_str).unwrap_or_default();
-        let path = op.get("path").and_then(Value::as_str).unwrap_or_default();
-        match kind {
-            "add" => add(&mut doc, path, op.get("value").cloned().unwrap_or(Value::Null))?,
-            "remove" => {
-                let key = unescape(path.rsplit('/').next().unwrap_or_default());
-                remove(&mut doc, path)
-                    .ok_or_else(|| PatchError::JsonPatch(format!("Unable to remove nonexistent key: {key}: missing value")))?;
-            }
-            "replace" => {
-                remove(&mut doc, path).ok_or_else(|| {
-                    PatchError::JsonPatch(format!("replace operation does not apply: doc is missing key: {path}: missing value"))
-                })?;
-                add(&mut doc, path, op.get("value").cloned().unwrap_or(Value::Null))?;
-            }
-            "move" => {
-                let from = op.get("from").and_then(Value::as_str).unwrap_or_default();
-                let v = remove(&mut doc, from).ok_or_else(|| missing("move", from))?;
-                add(&mut doc, path, v)?;
-            }
-            "copy" => {
-                let from = op.get("from").and_then(Value::as_str).unwrap_or_default();
-                let v = doc.pointer(from).cloned().ok_or_else(|| missing("copy", from))?;
-                add(&mut doc, path, v)?;
-            }
-            "test" => {
-                let want = op.get("value").cloned().unwrap_or(Value::Null);
-                if doc.pointer(path) != Some(&want) {
-                    return Err(PatchError::JsonPatch(format!("testing value {path} failed: test failed")));
-                }
-            }
-            other => return Err(PatchError::JsonPatch(format!("Unexpected kind: {other}"))),
-        }
-    }
-    Ok(doc)
-}
-
-fn missing(op: &str, path: &str) -> PatchError {
-    PatchError::JsonPatch(format!("{op} operation does not apply: doc is missing path: \"{path}\": missing value"))
-}
-
-fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
-}
-
-fn split_pointer(path: &str) -> Option<(String, String)> {
-    let (parent, last) = path.rsplit_once('/')?;
-    Some((parent.to_string(), unescape(last)))
-}
-
-fn add(doc: &mut Value, path: &str, value: Value) -> Result<(), PatchError> {
-    if path.is_empty() {
-        *doc = value;
-        return Ok(());
-    }
-    let (parent, last) = split_pointer(path).ok_or_else(|| missing("add", path))?;
-    let target = doc.pointer_mut(&parent).ok_or_else(|| missing("add", path))?;
-    match target {
-        Value::Object(m) => {
-            m.insert(last, value);
-            Ok(())
-        }
-        Value::Array(a) => {
-            if last == "-" {
-                a.push(value);
-                return Ok(());
-            }
-            let i: usize = last.parse().map_err(|_| missing("add", path))?;
-            if i > a.len() {
-                return Err(PatchError::JsonPatch(format!("add operation does not apply: doc is missing path: \"{path}\": missing value")));
-            }
-            a.insert(i, value);
-            Ok(())
-        }
-        _ => Err(missing("add", path)),
-    }
-}
-
-fn remove(doc: &mut Value, path: &str) -> Option<Value> {
-    let (parent, last) = split_pointer(path)?;
-    match doc.pointer_mut(&parent)? {
-        Value::Object(m) => m.shift_remove(&last),
-        Value::Array(a) => {
-            let i: usize = last.parse().ok()?;
-            (i < a.len()).then(|| a.remove(i))
-        }
-        _ => None,
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Strategic merge patch: applying
@@ -572,20 +478,6 @@ mod tests {
         let t = json!({"a": "b", "c": {"d": "e", "f": "g"}});
         assert_eq!(merge_patch(&t, &json!({"a": "z", "c": {"f": null}})), json!({"a": "z", "c": {"d": "e"}}));
         assert_eq!(merge_patch(&json!({"a": [1]}), &json!({"a": [2, 3]})), json!({"a": [2, 3]}));
-    }
-
-    #[test]
-    fn rfc6902_operations() {
-        let t = json!({"spec": {"replicas": 1, "list": [1, 2]}});
-        let ops = json!([
-            {"op": "replace", "path": "/spec/replicas", "value": 3},
-            {"op": "add", "path": "/spec/list/-", "value": 9},
-            {"op": "remove", "path": "/spec/list/0"},
-            {"op": "add", "path": "/metadata", "value": {"a~b": 1}},
-            {"op": "test", "path": "/metadata/a~0b", "value": 1}
-        ]);
-        assert_eq!(json_patch(&t, &ops).unwrap(), json!({"spec": {"replicas": 3, "list": [2, 9]}, "metadata": {"a~b": 1}}));
-        assert!(json_patch(&t, &json!([{"op": "remove", "path": "/nope"}])).is_err());
     }
 
     #[test]

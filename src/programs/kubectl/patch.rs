@@ -249,7 +249,9 @@ mod tests {
         k.file("/root/bad.json", "[{\"op\":\"remove\",\"path\":\"/spec/nope\"}]");
         assert_eq!(
             k.run("kubectl patch deploy web --type=json --patch-file bad.json").1,
-            "The request is invalid: Unable to remove nonexistent key: nope: missing value\n"
+            // The API server applies json patches with evanphx/json-patch v4, whose texts kubectl
+            // v1.35.2 shows for `run --override-type=json` (the same library) too.
+            "The request is invalid: error in remove for path: '/spec/nope': Unable to remove nonexistent key: nope: missing value\n"
         );
         assert_eq!(
             k.run("kubectl patch deploy web").1,

@@ -322,13 +322,10 @@ fn apply_overrides(obj: Value, text: &str, kind: &str) -> Result<Value, Failure>
     let patch: Value = serde_json::from_str(text).map_err(|_| Failure::plain("Invalid JSON Patch"))?;
     match kind {
         "json" => {
-            let Value::Array(ops) = patch else {
-                return Err(Failure::plain("Invalid JSON Patch"));
-            };
-            if ops.is_empty() {
-                return Ok(obj);
-            }
-            Err(Failure::plain("JSON patch overrides are not supported in this simulation"))
+            // The same RFC 6902 engine (and error texts) the API server uses for json patches.
+            let mut obj = crate::cluster::patch::json_patch(&obj, &patch).map_err(|e| Failure::plain(e.to_string()))?;
+            retype_pod(&mut obj);
+            Ok(obj)
         }
         _ => {
             if !patch.is_object() {
@@ -345,9 +342,11 @@ fn apply_overrides(obj: Value, text: &str, kind: &str) -> Result<Value, Failure>
     }
 }
 
-/// kubectl decodes the patched JSON back into a Go Pod: every container gets its (never
-/// omitted) `resources` and the fields come back in struct order.
+/// kubectl decodes the patched JSON back into a Go Pod: unknown fields are dropped, every
+/// container gets its (never omitted) `resources` and the fields come back in struct order.
 fn retype_pod(pod: &mut Value) {
+    let findings = crate::cluster::decode::check("", "Pod", pod);
+    crate::cluster::decode::drop_fields(pod, &findings.unknown);
     const CONTAINER_ORDER: &[&str] = &[
         "name",
         "image",
