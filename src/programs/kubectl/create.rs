@@ -12,7 +12,6 @@ pub mod job;
 pub mod namespace;
 pub mod pdb;
 pub mod priorityclass;
-pub mod quantity;
 pub mod quota;
 pub mod role;
 pub mod rolebinding;

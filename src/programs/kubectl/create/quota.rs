@@ -20,7 +20,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
                 if items.len() != 2 {
                     return Err(Failure::plain(format!("Invalid argument syntax {kv}, expected <resource>=<value>")));
                 }
-                let quantity = super::quantity::canonical(items[1]).map_err(|e| Failure::plain(e.to_string()))?;
+                let quantity = crate::cluster::quantity::canonical(items[1]).map_err(|e| Failure::plain(e.to_string()))?;
                 pairs.push((items[0].to_string(), quantity));
             }
             spec.insert("hard".into(), common::object_of(&pairs));

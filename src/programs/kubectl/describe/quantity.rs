@@ -61,9 +61,10 @@ pub fn format(milli: i128, binary: bool) -> String {
     n.to_string()
 }
 
-/// A quantity string in canonical form (`1024Mi` → `1Gi`, `0.5` → `500m`).
+/// A quantity string in canonical form (`1024Mi` → `1Gi`, `0.5` → `500m`); what does not parse
+/// is shown as it is.
 pub fn canonical(q: &str) -> String {
-    format(parse(q), is_binary(q))
+    crate::cluster::quantity::canonical(q).unwrap_or_else(|_| q.to_string())
 }
 
 #[cfg(test)]
