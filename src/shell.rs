@@ -7,8 +7,10 @@
 
 pub mod arith;
 pub mod builtins;
+pub mod dirstack;
 pub mod exec;
 pub mod expand;
+pub mod jobctl;
 pub mod lexer;
 pub mod parser;
 pub mod session;
@@ -116,9 +118,23 @@ fn run_chunk(
     };
     let frames = session.frames.len();
     let mut sh = Shell::new(world, session);
+    sh.interactive = true;
+    let line_start = sh.session.frame().pipelines;
     sh.read_rc(out);
     sh.positional = sh.session.frame().positional.clone();
-    let status = sh.run_list(&list, stdin, out);
+    let mut status = sh.run_list(&list, stdin, out);
+    if sh.aborted {
+        // An expansion error abandoned the rest of the line; the terminal shell carries on.
+        status = sh.session.frame().last_status;
+    }
+    // Before the next prompt: jobs started on earlier lines (a job of this line is taken to be
+    // still running until the next line).
+    sh.notify_jobs(line_start, out);
+    if let Some(code) = sh.exit {
+        // The terminal shell is ending (`exit`, `set -e`): its EXIT trap runs first.
+        let code = sh.run_exit_trap(code, out);
+        sh.exit = Some(code);
+    }
     let exit = sh.exit;
     let positional = std::mem::take(&mut sh.positional);
     drop(sh);
