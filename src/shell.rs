@@ -312,9 +312,81 @@ mod tests {
     #[test]
     fn random_scripts_never_panic() {
         let alphabet: Vec<&str> = vec![
-            "echo", " ", "$", "'", "\"", "\\", "`", "(", ")", "{", "}", "|", "&", ";", "<", ">", "\n", "x", "=", "~", "*", "?", "[", "]",
-            "!", "<<EOF\n", "EOF", "$(", "${", "#", "2>&1", "cat", "ls", "cd", "-", "1", "if", "then", "fi", "for", "do", "done", "alias",
+            "echo",
+            " ",
+            "$",
+            "'",
+            "\"",
+            "\\",
+            "`",
+            "(",
+            ")",
+            "{",
+            "}",
+            "|",
+            "&",
+            ";",
+            "<",
+            ">",
+            "\n",
+            "x",
+            "=",
+            "~",
+            "*",
+            "?",
+            "[",
+            "]",
+            "!",
+            "<<EOF\n",
+            "EOF",
+            "$(",
+            "${",
+            "#",
+            "2>&1",
+            "cat",
+            "ls",
+            "cd",
+            "-",
+            "1",
+            "if",
+            "then",
+            "fi",
+            "for",
+            "do",
+            "done",
+            "alias",
             "k",
+            "a=(",
+            "${a[",
+            "@]}",
+            "((",
+            "))",
+            "i++",
+            "+=",
+            "?",
+            ":",
+            ",",
+            "[[",
+            "=~",
+            "]]",
+            "set -e",
+            "set -u",
+            "set -x",
+            "jobs",
+            "fg",
+            "wait",
+            "kill %1",
+            "pushd",
+            "popd",
+            "mapfile",
+            "read -a",
+            "<<<",
+            "declare -A",
+            "trap",
+            "EXIT",
+            "printf -v",
+            "${!",
+            "PIPESTATUS",
         ];
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut w = world();
@@ -334,5 +406,20 @@ mod tests {
         let _ = run(&"$(".repeat(5_000));
         let _ = run(&"(".repeat(5_000));
         let _ = run(&"{ ".repeat(5_000));
+        let _ = run(&format!("echo $(({}1{}))", "(".repeat(5_000), ")".repeat(5_000)));
+        let _ = run(&format!("a[{}0{}]=1", "a[".repeat(2_000), "]".repeat(2_000)));
+        let _ = run("r=r; echo $((r)); for ((;;)); do :; done; set -e; false & wait");
+    }
+
+    #[test]
+    fn job_notices_wait_for_the_next_program_or_prompt() {
+        let mut w = world();
+        let mut s = Session::new("controlplane");
+        let (out, _) = run_script(&mut w, &mut s, "echo a &");
+        assert_eq!(out.stdout_string(), "a\n");
+        assert_eq!(out.stderr_string(), "[1] 4243\n");
+        let (out, _) = run_script(&mut w, &mut s, "true");
+        assert_eq!(out.stderr_string(), "[1]+  Done                    echo a\n");
+        assert!(s.frame().jobs.is_empty());
     }
 }

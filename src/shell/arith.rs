@@ -51,11 +51,20 @@ const OPS: &[&str] = &[
 ];
 
 fn lex(s: &str) -> Result<Vec<T>, ArithError> {
+    lex_at(s).map(|(t, _)| t)
+}
+
+/// The tokens and where each starts (a char index), for bash's "error token is" text.
+fn lex_at(s: &str) -> Result<(Vec<T>, Vec<usize>), ArithError> {
     let mut out = Vec::new();
+    let mut starts = Vec::new();
     let b: Vec<char> = s.chars().collect();
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
+        if !c.is_whitespace() {
+            starts.push(i);
+        }
         if c.is_whitespace() {
             i += 1;
         } else if c.is_ascii_digit() {
@@ -104,7 +113,7 @@ fn lex(s: &str) -> Result<Vec<T>, ArithError> {
             i += op.chars().count();
         }
     }
-    Ok(out)
+    Ok((out, starts))
 }
 
 /// `12`, `0x1f`, `017` (octal), `2#101` (base#digits).
@@ -442,16 +451,27 @@ fn apply(op: &str, lhs: i64, rhs: i64) -> Result<i64, ArithError> {
 
 /// Evaluates an expression, reading and assigning variables through `vars`.
 pub fn eval_with(src: &str, vars: &mut dyn Vars) -> Result<i64, ArithError> {
-    let t = lex(src)?;
+    let (t, starts) = lex_at(src)?;
     if t.is_empty() {
         return Ok(0);
     }
+    let n = t.len();
     let mut p = P { t, i: 0, vars, skip: 0, depth: 0 };
-    let v = p.comma()?;
-    if p.i < p.t.len() {
-        return Err(ArithError::Syntax(p.rest()));
+    let r = p.comma();
+    let at = p.i;
+    // bash names the source from the last token it read: the failing one, or the one before
+    // the end of the input.
+    let chars: Vec<char> = src.chars().collect();
+    let from = |k: usize| starts.get(k).map_or(String::new(), |&s| chars[s..].iter().collect());
+    let token = if at < n { from(at) } else { from(n - 1) };
+    match r {
+        Ok(_) if at < n => Err(ArithError::Syntax(from(at))),
+        Ok(v) => Ok(v),
+        Err(ArithError::Operand(_)) => Err(ArithError::Operand(token)),
+        Err(ArithError::Syntax(_)) if p.t.len() == n => Err(ArithError::Syntax(token)),
+        Err(ArithError::DivZero(_)) => Err(ArithError::DivZero(from(at.saturating_sub(1)))),
+        Err(e) => Err(e),
     }
-    Ok(v)
 }
 
 /// Evaluates an expression that only reads variables.

@@ -30,6 +30,7 @@ const TABLE: &[(&str, BuiltinFn)] = &[
     ("declare", declare),
     ("echo", echo_),
     ("eval", eval),
+    ("exec", exec),
     ("exit", exit),
     ("export", export),
     ("false", false_),
@@ -50,6 +51,7 @@ const TABLE: &[(&str, BuiltinFn)] = &[
     ("printf", printf_),
     ("pwd", pwd),
     ("read", read),
+    ("readonly", declare),
     ("return", return_),
     ("set", set),
     ("sh", bash),
@@ -322,6 +324,9 @@ fn unset(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], 
             name => {
                 if functions {
                     sh.session.frame_mut().functions.remove(name);
+                } else if sh.session.frame().readonly.iter().any(|r| r == name) {
+                    out.err(format!("bash: unset: {name}: cannot unset: readonly variable\n"));
+                    status = 1;
                 } else {
                     sh.session.unset_var(name);
                 }
@@ -334,6 +339,11 @@ fn unset(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], 
 fn declare(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], out: &mut Output) -> i32 {
     let flags: String = argv[1..].iter().filter(|a| a.starts_with('-') && a.len() > 1).map(|a| &a[1..]).collect();
     let (export, assoc, indexed, print) = (flags.contains('x'), flags.contains('A'), flags.contains('a'), flags.contains('p'));
+    let readonly = flags.contains('r') || argv[0] == "readonly";
+    if argv[0] == "local" && sh.locals.is_empty() {
+        out.err("bash: local: can only be used in a function\n");
+        return 1;
+    }
     let mut status = 0;
     let names: Vec<&String> = argv[1..].iter().filter(|a| !a.starts_with('-') || a.len() == 1).collect();
     if print {
@@ -356,6 +366,15 @@ fn declare(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8]
         let base = name.trim_end_matches('+');
         if !lexer::is_name(base) && !super::parser::is_element(base) {
             out.err(format!("bash: {}: `{a}': not a valid identifier\n", argv[0]));
+            status = 1;
+            continue;
+        }
+        // `local` (and `declare` inside a function) gives the function its own variable.
+        if (argv[0] == "local" || (argv[0] != "readonly" && !sh.locals.is_empty() && !flags.contains('g'))) && sh.make_local(base) {
+            sh.session.unset_var(base);
+        }
+        if sh.session.frame().readonly.iter().any(|r| r == base) && value.is_some() {
+            out.err(format!("bash: {}: {base}: readonly variable\n", argv[0]));
             status = 1;
             continue;
         }
@@ -391,7 +410,24 @@ fn declare(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8]
             let v = sh.session.var(base).unwrap_or("").to_string();
             sh.session.export(base, &v);
         }
+        if readonly && !sh.session.frame().readonly.iter().any(|r| r == base) {
+            sh.session.frame_mut().readonly.push(base.to_string());
+        }
     }
+    status
+}
+
+/// `exec CMD …`: runs the command in place of the shell, which then ends with its status.
+/// `exec` with redirections only is accepted (the redirection applied to that line only).
+fn exec(sh: &mut Shell<'_>, argv: &[String], assigns: &[(String, String)], stdin: &[u8], out: &mut Output) -> i32 {
+    let Some(name) = argv.get(1) else { return 0 };
+    let status = if programs::find(name).is_some() || name.contains('/') || find(name).is_some() {
+        sh.dispatch(&argv[1..], assigns, stdin, out)
+    } else {
+        out.err(format!("bash: exec: {name}: not found\n"));
+        127
+    };
+    sh.exit = Some(status);
     status
 }
 
@@ -922,16 +958,18 @@ fn type_(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], 
 fn command(sh: &mut Shell<'_>, argv: &[String], assigns: &[(String, String)], stdin: &[u8], out: &mut Output) -> i32 {
     match argv.get(1).map(String::as_str) {
         Some("-v" | "-V") => {
-            let mut status = 0;
+            let mut status = 1;
             for a in &argv[2..] {
+                // The status is 0 when any of the names is found.
                 if let Some(v) = sh.session.frame().aliases.get(a.as_str()) {
                     out.out(format!("alias {a}={}\n", single_quote(v)));
+                    status = 0;
                 } else if is_builtin(a) || sh.session.frame().functions.contains_key(a.as_str()) || KEYWORDS.contains(&a.as_str()) {
                     out.out(format!("{a}\n"));
+                    status = 0;
                 } else if let Some(p) = program_path(a) {
                     out.out(format!("{p}\n"));
-                } else {
-                    status = 1;
+                    status = 0;
                 }
             }
             status

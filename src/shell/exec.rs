@@ -61,9 +61,19 @@ pub struct Shell<'w> {
     pub subshell_level: usize,
     /// Started as `bash -c` (the `c` of `$-`).
     pub dash_c: bool,
+    /// For each running function, the variables `local` shadowed and their outer values.
+    pub locals: Vec<Vec<(String, Saved)>>,
     /// A program (not a builtin) ran in the current pipeline: bash reports finished jobs after
     /// waiting for a foreground process.
     pub ran_program: bool,
+}
+
+/// A variable's value before `local` shadowed it.
+#[derive(Debug, Clone)]
+pub enum Saved {
+    Unset,
+    Scalar(String),
+    Array(super::session::Array),
 }
 
 /// What a subshell takes over from its parent shell.
@@ -103,6 +113,7 @@ impl<'w> Shell<'w> {
             errexit_off: 0,
             subshell_level: 0,
             dash_c: false,
+            locals: Vec::new(),
             ran_program: false,
         }
     }
@@ -395,15 +406,28 @@ impl<'w> Shell<'w> {
             }),
             Command::Case { word, arms, redirs } => self.with_redirs(redirs, stdin, out, |sh, stdin, out| {
                 let w = sh.expand_string(word, out);
-                for (pats, body) in arms {
-                    for p in pats {
-                        let pat = sh.expand_string(p, out);
-                        if super::expand::glob_str(&pat, &w) {
-                            return sh.run_list(body, stdin, out);
-                        }
+                let mut status = 0;
+                let mut fall = false;
+                for (pats, body, end) in arms {
+                    let hit = fall
+                        || pats.iter().any(|p| {
+                            let pat = sh.expand_string(p, out);
+                            super::expand::glob_str(&pat, &w)
+                        });
+                    if !hit {
+                        continue;
+                    }
+                    status = sh.run_list(body, stdin, out);
+                    match *end {
+                        ";&" => fall = true,
+                        ";;&" => fall = false,
+                        _ => return status,
+                    }
+                    if sh.stopped() {
+                        break;
                     }
                 }
-                0
+                status
             }),
             Command::Function { name, body } => {
                 self.session.frame_mut().functions.insert(name.clone(), body.clone());
@@ -737,7 +761,12 @@ impl<'w> Shell<'w> {
             for (name, src) in &cmd.arrays {
                 self.assign_array(name, src, out);
             }
-            self.sub_status.unwrap_or(0)
+            if self.aborted || self.exit.is_some() {
+                // A failed assignment keeps the status it set.
+                self.session.frame().last_status
+            } else {
+                self.sub_status.unwrap_or(0)
+            }
         } else {
             self.dispatch(&argv, &assigns, stdin, &mut tmp)
         };
@@ -854,11 +883,43 @@ impl<'w> Shell<'w> {
         }
         let saved = std::mem::replace(&mut self.positional, args.to_vec());
         self.depth += 1;
+        self.locals.push(Vec::new());
         let status = self.run_source(body, stdin, out);
+        // Variables made local come back to their values outside the function.
+        for (name, old) in self.locals.pop().unwrap_or_default().into_iter().rev() {
+            let f = self.session.frame_mut();
+            f.vars.remove(&name);
+            f.arrays.remove(&name);
+            match old {
+                Saved::Unset => {}
+                Saved::Scalar(v) => {
+                    f.vars.insert(name, v);
+                }
+                Saved::Array(a) => {
+                    f.arrays.insert(name, a);
+                }
+            }
+        }
         self.depth -= 1;
         self.returning = false;
         self.positional = saved;
         status
+    }
+
+    /// `local NAME`: remembers the outer value so the function's return restores it. Returns
+    /// false outside a function.
+    pub fn make_local(&mut self, name: &str) -> bool {
+        let f = self.session.frame();
+        let old = match (f.vars.get(name), f.arrays.get(name)) {
+            (_, Some(a)) => Saved::Array(a.clone()),
+            (Some(v), None) => Saved::Scalar(v.clone()),
+            (None, None) => Saved::Unset,
+        };
+        let Some(scope) = self.locals.last_mut() else { return false };
+        if !scope.iter().any(|(n, _)| n == name) {
+            scope.push((name.to_string(), old));
+        }
+        true
     }
 
     /// Parses and runs source text in this shell (functions, `source`, `eval`), reporting syntax

@@ -190,11 +190,18 @@ impl Shell<'_> {
     pub fn arith(&mut self, src: &str, out: &mut Output) -> Result<i64, String> {
         let text = self.expand_string(&lexer::heredoc_word(src), out);
         let r = super::arith::eval_with(&text, &mut ShellVars { sh: self });
-        r.map_err(|e| format!("{}: {e}", text.trim()))
+        r.map_err(|e| format!("{}: {e}", text.trim_start()))
     }
 
     /// Assigns `name` or `name[sub]` from a command's assignment words.
     pub fn assign(&mut self, name: &str, value: &str, out: &mut Output) {
+        let base = name.split('[').next().unwrap_or(name);
+        if self.session.frame().readonly.iter().any(|r| r == base) {
+            // An assignment error abandons the line (a script ends), as in bash.
+            out.err(format!("bash: {base}: readonly variable\n"));
+            self.fatal(1);
+            return;
+        }
         match name.strip_suffix(']').and_then(|n| n.split_once('[')) {
             Some((base, sub)) => {
                 let assoc = matches!(self.session.array(base), Some(super::session::Array::Assoc(_)));
@@ -212,6 +219,11 @@ impl Shell<'_> {
             Some(b) => (b, true),
             None => (name, false),
         };
+        if self.session.frame().readonly.iter().any(|r| r == base) {
+            out.err(format!("bash: {base}: readonly variable\n"));
+            self.fatal(1);
+            return;
+        }
         let assoc = matches!(self.session.array(base), Some(super::session::Array::Assoc(_)));
         let mut array = match (append, self.session.array(base)) {
             (true, Some(a)) => a.clone(),
@@ -500,10 +512,25 @@ impl Shell<'_> {
                 let v = value.unwrap_or_default();
                 let pat: Vec<Ch> = self.expand_string(&lexer::heredoc_word(pattern), out).chars().map(|c| (c, true)).collect();
                 let with = self.expand_string(&lexer::heredoc_word(with), out);
+                let chars: Vec<char> = v.chars().collect();
+                // `${v/#pat/rep}` and `${v/%pat/rep}` only match at the start or the end.
+                if let Some(((c, true), rest)) = pat.split_first()
+                    && (*c == '#' || *c == '%')
+                    && !*all
+                {
+                    let n = chars.len();
+                    if *c == '#' {
+                        if let Some(len) = (0..=n).rev().find(|&l| glob_match(rest, &chars[..l])) {
+                            return format!("{with}{}", chars[len..].iter().collect::<String>());
+                        }
+                    } else if let Some(st) = (0..=n).find(|&st| glob_match(rest, &chars[st..])) {
+                        return format!("{}{with}", chars[..st].iter().collect::<String>());
+                    }
+                    return v;
+                }
                 if pat.is_empty() {
                     return v;
                 }
-                let chars: Vec<char> = v.chars().collect();
                 let mut res = String::new();
                 let mut i = 0;
                 let mut replaced = false;
@@ -633,6 +660,14 @@ fn brace_expand(chars: Vec<Ch>, depth: usize) -> Vec<Vec<Ch>> {
         if commas.is_empty() {
             let inner: String = chars[open + 1..close].iter().map(|(c, _)| *c).collect();
             let Some((a, b)) = inner.split_once("..") else { continue };
+            // `{1..10..2}`: an optional step (its sign is ignored, as in bash).
+            let (b, step) = match b.split_once("..") {
+                Some((b, st)) => match st.parse::<i64>() {
+                    Ok(st) => (b, st.unsigned_abs().max(1) as usize),
+                    Err(_) => continue,
+                },
+                None => (b, 1),
+            };
             let seq: Vec<String> = if let (Ok(x), Ok(y)) = (a.parse::<i64>(), b.parse::<i64>()) {
                 if (x - y).abs() > 100_000 {
                     continue;
@@ -641,12 +676,12 @@ fn brace_expand(chars: Vec<Ch>, depth: usize) -> Vec<Vec<Ch>> {
                 let padded = |s: &str| s.trim_start_matches('-').len() > 1 && s.trim_start_matches('-').starts_with('0');
                 let width = if padded(a) || padded(b) { a.len().max(b.len()) } else { 0 };
                 let fmt = |n: i64| if n < 0 { format!("-{:0w$}", -n, w = width.saturating_sub(1)) } else { format!("{n:0width$}") };
-                if x <= y { (x..=y).map(fmt).collect() } else { (y..=x).rev().map(fmt).collect() }
+                if x <= y { (x..=y).step_by(step).map(fmt).collect() } else { (y..=x).rev().step_by(step).map(fmt).collect() }
             } else if let ([x], [y]) = (a.as_bytes(), b.as_bytes()) {
                 if x <= y {
-                    (*x..=*y).map(|c| (c as char).to_string()).collect()
+                    (*x..=*y).step_by(step).map(|c| (c as char).to_string()).collect()
                 } else {
-                    (*y..=*x).rev().map(|c| (c as char).to_string()).collect()
+                    (*y..=*x).rev().step_by(step).map(|c| (c as char).to_string()).collect()
                 }
             } else {
                 continue;

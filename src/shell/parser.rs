@@ -87,7 +87,9 @@ pub enum Command {
     },
     Case {
         word: Word,
-        arms: Vec<(Vec<Word>, List)>,
+        /// Patterns, body, and the terminator: `;;` (stop), `;&` (run the next body too) or
+        /// `;;&` (test the next patterns).
+        arms: Vec<(Vec<Word>, List, &'static str)>,
         redirs: Vec<Redir>,
     },
     /// `name() { … }`: the body's source, parsed again when the function is called.
@@ -188,7 +190,7 @@ impl Parser<'_> {
         if let Some(w) = self.peek_word() {
             return stops.contains(&w);
         }
-        (stops.contains(&")") && self.is_op(")")) || (stops.contains(&";;") && self.is_op(";;"))
+        (stops.contains(&")") && self.is_op(")")) || (stops.contains(&";;") && (self.is_op(";;") || self.is_op(";&") || self.is_op(";;&")))
     }
 
     /// A list of and-or items up to one of `stops` (keywords, `)` or `;;`) or the end.
@@ -549,10 +551,15 @@ impl Parser<'_> {
                 return Err(self.unexpected());
             }
             let body = self.list(&[";;", "esac"])?;
-            arms.push((patterns, body));
-            if self.is_op(";;") {
+            let end = match self.peek().map(|t| &t.tok) {
+                Some(Tok::Op(op @ (";;" | ";&" | ";;&"))) => *op,
+                _ => "",
+            };
+            if !end.is_empty() {
                 self.pos += 1;
             }
+            let end = if end.is_empty() { ";;" } else { end };
+            arms.push((patterns, body, end));
         }
         let redirs = self.redirs()?;
         Ok(Command::Case { word, arms, redirs })
@@ -723,7 +730,7 @@ mod tests {
 
     #[test]
     fn random_input_never_panics() {
-        let alphabet: Vec<char> = "ab $'\"\\`(){}|&;<>-=~#\n\t*?[]!0129EOF".chars().collect();
+        let alphabet: Vec<char> = "ab $'\"\\`(){}|&;<>-=~#\n\t*?[]!0129EOF+,:%^@".chars().collect();
         let mut seed: u64 = 0x1234_5678;
         for _ in 0..20_000 {
             let len = (seed % 40) as usize;
@@ -735,6 +742,9 @@ mod tests {
                 s.push(alphabet[(seed % alphabet.len() as u64) as usize]);
             }
             let _ = parse(&s);
+        }
+        for src in ["for ((i=0;i<3;i++)); do echo $i; done", "a=(x 'y z' [3]=w)", "declare -A m=([k]=v)", "[[ a =~ ^(a|b)$ ]]", "x & y &"] {
+            assert!(parse(src).is_ok(), "{src}");
         }
         let big = "$(".repeat(10_000);
         let _ = parse(&big);

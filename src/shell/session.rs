@@ -40,6 +40,9 @@ pub struct Frame {
     /// The `pushd` stack below the working directory, most recent first.
     #[serde(default)]
     pub dir_stack: Vec<String>,
+    /// Names made read-only with `readonly` / `declare -r`.
+    #[serde(default)]
+    pub readonly: Vec<String>,
     /// `trap` actions by signal name (`EXIT`, `SIGINT` …).
     #[serde(default)]
     pub traps: BTreeMap<String, String>,
@@ -176,6 +179,7 @@ impl Frame {
             jobs: Vec::new(),
             dir_stack: Vec::new(),
             traps: BTreeMap::new(),
+            readonly: Vec::new(),
             last_bg: None,
             next_pid: 0,
             pipelines: 0,
