@@ -7,8 +7,10 @@
 
 pub mod arith;
 pub mod builtins;
+pub mod dirstack;
 pub mod exec;
 pub mod expand;
+pub mod jobctl;
 pub mod lexer;
 pub mod parser;
 pub mod session;
@@ -116,9 +118,23 @@ fn run_chunk(
     };
     let frames = session.frames.len();
     let mut sh = Shell::new(world, session);
+    sh.interactive = true;
+    let line_start = sh.session.frame().pipelines;
     sh.read_rc(out);
     sh.positional = sh.session.frame().positional.clone();
-    let status = sh.run_list(&list, stdin, out);
+    let mut status = sh.run_list(&list, stdin, out);
+    if sh.aborted {
+        // An expansion error abandoned the rest of the line; the terminal shell carries on.
+        status = sh.session.frame().last_status;
+    }
+    // Before the next prompt: jobs started on earlier lines (a job of this line is taken to be
+    // still running until the next line).
+    sh.notify_jobs(line_start, out);
+    if let Some(code) = sh.exit {
+        // The terminal shell is ending (`exit`, `set -e`): its EXIT trap runs first.
+        let code = sh.run_exit_trap(code, out);
+        sh.exit = Some(code);
+    }
     let exit = sh.exit;
     let positional = std::mem::take(&mut sh.positional);
     drop(sh);
@@ -296,9 +312,81 @@ mod tests {
     #[test]
     fn random_scripts_never_panic() {
         let alphabet: Vec<&str> = vec![
-            "echo", " ", "$", "'", "\"", "\\", "`", "(", ")", "{", "}", "|", "&", ";", "<", ">", "\n", "x", "=", "~", "*", "?", "[", "]",
-            "!", "<<EOF\n", "EOF", "$(", "${", "#", "2>&1", "cat", "ls", "cd", "-", "1", "if", "then", "fi", "for", "do", "done", "alias",
+            "echo",
+            " ",
+            "$",
+            "'",
+            "\"",
+            "\\",
+            "`",
+            "(",
+            ")",
+            "{",
+            "}",
+            "|",
+            "&",
+            ";",
+            "<",
+            ">",
+            "\n",
+            "x",
+            "=",
+            "~",
+            "*",
+            "?",
+            "[",
+            "]",
+            "!",
+            "<<EOF\n",
+            "EOF",
+            "$(",
+            "${",
+            "#",
+            "2>&1",
+            "cat",
+            "ls",
+            "cd",
+            "-",
+            "1",
+            "if",
+            "then",
+            "fi",
+            "for",
+            "do",
+            "done",
+            "alias",
             "k",
+            "a=(",
+            "${a[",
+            "@]}",
+            "((",
+            "))",
+            "i++",
+            "+=",
+            "?",
+            ":",
+            ",",
+            "[[",
+            "=~",
+            "]]",
+            "set -e",
+            "set -u",
+            "set -x",
+            "jobs",
+            "fg",
+            "wait",
+            "kill %1",
+            "pushd",
+            "popd",
+            "mapfile",
+            "read -a",
+            "<<<",
+            "declare -A",
+            "trap",
+            "EXIT",
+            "printf -v",
+            "${!",
+            "PIPESTATUS",
         ];
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut w = world();
@@ -318,5 +406,20 @@ mod tests {
         let _ = run(&"$(".repeat(5_000));
         let _ = run(&"(".repeat(5_000));
         let _ = run(&"{ ".repeat(5_000));
+        let _ = run(&format!("echo $(({}1{}))", "(".repeat(5_000), ")".repeat(5_000)));
+        let _ = run(&format!("a[{}0{}]=1", "a[".repeat(2_000), "]".repeat(2_000)));
+        let _ = run("r=r; echo $((r)); for ((;;)); do :; done; set -e; false & wait");
+    }
+
+    #[test]
+    fn job_notices_wait_for_the_next_program_or_prompt() {
+        let mut w = world();
+        let mut s = Session::new("controlplane");
+        let (out, _) = run_script(&mut w, &mut s, "echo a &");
+        assert_eq!(out.stdout_string(), "a\n");
+        assert_eq!(out.stderr_string(), "[1] 4243\n");
+        let (out, _) = run_script(&mut w, &mut s, "true");
+        assert_eq!(out.stderr_string(), "[1]+  Done                    echo a\n");
+        assert!(s.frame().jobs.is_empty());
     }
 }

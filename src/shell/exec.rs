@@ -51,7 +51,45 @@ pub struct Shell<'w> {
     pub arg0: Option<String>,
     /// How far `read` has consumed each input it was given (keyed by the input's address).
     pub read_offsets: std::collections::HashMap<(usize, usize), usize>,
+    /// The learner's terminal shell (job notices, errors that abort only the current line).
+    pub interactive: bool,
+    /// Set by an expansion error (`${x:?}`, `set -u`): the rest of the line is not run.
+    pub aborted: bool,
+    /// While above 0, a failing command does not trigger `set -e` (conditions, `&&` lists, `!`).
+    pub errexit_off: u32,
+    /// Subshell nesting, for the repeated `+` of `set -x` traces.
+    pub subshell_level: usize,
+    /// Started as `bash -c` (the `c` of `$-`).
+    pub dash_c: bool,
+    /// For each running function, the variables `local` shadowed and their outer values.
+    pub locals: Vec<Vec<(String, Saved)>>,
+    /// A program (not a builtin) ran in the current pipeline: bash reports finished jobs after
+    /// waiting for a foreground process.
+    pub ran_program: bool,
 }
+
+/// A variable's value before `local` shadowed it.
+#[derive(Debug, Clone)]
+pub enum Saved {
+    Unset,
+    Scalar(String),
+    Array(super::session::Array),
+}
+
+/// What a subshell takes over from its parent shell.
+struct Inherited {
+    positional: Vec<String>,
+    depth: usize,
+    subshell_level: usize,
+    errexit_off: u32,
+    arg0: Option<String>,
+}
+
+/// The process id bash would print for the first background job (then counting up).
+const FIRST_PID: u32 = 4243;
+
+/// Shells are at most this deep in loops; programs never block, so an endless loop would hang.
+const MAX_LOOP: usize = 10_000;
 
 impl<'w> Shell<'w> {
     pub fn new(world: &'w mut World, session: &'w mut Session) -> Self {
@@ -70,7 +108,35 @@ impl<'w> Shell<'w> {
             continuing: 0,
             arg0: None,
             read_offsets: Default::default(),
+            interactive: false,
+            aborted: false,
+            errexit_off: 0,
+            subshell_level: 0,
+            dash_c: false,
+            locals: Vec::new(),
+            ran_program: false,
         }
+    }
+
+    /// A child shell for `( … )`, `$( … )` and pipeline stages: a copy of this one's state.
+    fn inherited(&self) -> Inherited {
+        Inherited {
+            positional: self.positional.clone(),
+            depth: self.depth + 1,
+            subshell_level: self.subshell_level + 1,
+            errexit_off: self.errexit_off,
+            arg0: self.arg0.clone(),
+        }
+    }
+
+    fn child<'c>(world: &'c mut World, session: &'c mut Session, from: Inherited) -> Shell<'c> {
+        let mut inner = Shell::new(world, session);
+        inner.positional = from.positional;
+        inner.depth = from.depth;
+        inner.subshell_level = from.subshell_level;
+        inner.errexit_off = from.errexit_off;
+        inner.arg0 = from.arg0;
+        inner
     }
 
     /// A newly opened input starts at its beginning, even if an old buffer had the same address.
@@ -79,7 +145,29 @@ impl<'w> Shell<'w> {
     }
 
     fn stopped(&self) -> bool {
-        self.exit.is_some() || self.returning || self.breaking > 0 || self.continuing > 0
+        self.exit.is_some() || self.aborted || self.returning || self.breaking > 0 || self.continuing > 0
+    }
+
+    /// Runs the `trap … EXIT` action as the shell ends; returns the shell's final status
+    /// (`exit` inside the trap changes it).
+    pub fn run_exit_trap(&mut self, status: i32, out: &mut Output) -> i32 {
+        let Some(action) = self.session.frame_mut().traps.remove("EXIT") else { return status };
+        self.exit = None;
+        self.aborted = false;
+        self.returning = false;
+        self.set_status(status);
+        self.run_source(&action, b"", out);
+        self.exit.take().unwrap_or(status)
+    }
+
+    /// An expansion error: an interactive shell abandons the line, any other shell exits.
+    pub fn fatal(&mut self, status: i32) {
+        if self.interactive {
+            self.aborted = true;
+        } else {
+            self.exit = Some(status);
+        }
+        self.set_status(status);
     }
 
     /// After a loop body: whether `break` ends this loop (consuming one level of `break N` /
@@ -93,7 +181,7 @@ impl<'w> Shell<'w> {
             self.continuing -= 1;
             return self.continuing > 0;
         }
-        self.exit.is_some() || self.returning
+        self.exit.is_some() || self.aborted || self.returning
     }
 
     pub fn set_status(&mut self, status: i32) {
@@ -106,31 +194,103 @@ impl<'w> Shell<'w> {
             if self.stopped() {
                 break;
             }
-            status = self.run_and_or(item, stdin, out);
+            status = if item.background { self.run_background(item, stdin, out) } else { self.run_and_or(item, stdin, out) };
         }
         status
     }
 
     fn run_and_or(&mut self, item: &AndOr, stdin: &[u8], out: &mut Output) -> i32 {
+        // Only the last pipeline of an `&&`/`||` list can trigger `set -e`.
+        let n = item.rest.len();
+        let guard = |sh: &mut Self, last: bool| {
+            if !last {
+                sh.errexit_off += 1;
+            }
+        };
+        guard(self, n == 0);
         let mut status = self.run_pipeline(&item.first, stdin, out);
-        for (and, p) in &item.rest {
+        if n > 0 {
+            self.errexit_off -= 1;
+        }
+        let mut ran_last = n == 0;
+        let mut negated = item.first.negated;
+        for (i, (and, p)) in item.rest.iter().enumerate() {
             if self.stopped() {
                 break;
             }
             if (*and && status == 0) || (!*and && status != 0) {
+                let last = i + 1 == n;
+                guard(self, last);
                 status = self.run_pipeline(p, stdin, out);
+                if !last {
+                    self.errexit_off -= 1;
+                }
+                ran_last = last;
+                negated = p.negated;
             }
+        }
+        if ran_last && !negated && status != 0 && self.errexit_off == 0 && self.session.option("errexit") && !self.stopped() {
+            self.exit = Some(status);
         }
         status
     }
 
+    /// `cmd &`: runs the job at once in a subshell (the simulation never blocks), records it in the
+    /// job table and, on the terminal, prints `[N] PID` as bash does.
+    fn run_background(&mut self, item: &AndOr, stdin: &[u8], out: &mut Output) -> i32 {
+        let f = self.session.frame_mut();
+        let pid = f.next_pid.max(FIRST_PID);
+        f.next_pid = pid + 1;
+        let id = f.jobs.iter().map(|j| j.id).max().unwrap_or(0) + 1;
+        let started = f.pipelines;
+        f.pipelines += 1;
+        if self.interactive {
+            out.err(format!("[{id}] {pid}\n"));
+        }
+        let mut child = self.session.clone();
+        let from = self.inherited();
+        let mut inner = Shell::child(self.world, &mut child, from);
+        inner.errexit_off = 0;
+        let one = AndOr { background: false, ..item.clone() };
+        let status = inner.run_and_or(&one, stdin, out);
+        let status = inner.exit.unwrap_or(status);
+        let f = self.session.frame_mut();
+        f.jobs.push(super::session::Job { id, pid, command: item.src.trim_end_matches('&').trim().to_string(), status, started });
+        f.last_bg = Some(pid);
+        self.set_status(0);
+        0
+    }
+
+    /// Prints bash's `[N]+  Done …` lines for jobs that ended before the pipeline numbered
+    /// `before` started, and forgets them.
+    pub fn notify_jobs(&mut self, before: u64, out: &mut Output) {
+        let jobs = &self.session.frame().jobs;
+        if !jobs.iter().any(|j| j.started < before) {
+            return;
+        }
+        let lines: Vec<String> = jobs.iter().filter(|j| j.started < before).map(|j| job_line(jobs, j, false)).collect();
+        for l in lines {
+            out.err(l);
+        }
+        self.session.frame_mut().jobs.retain(|j| j.started >= before);
+    }
+
     fn run_pipeline(&mut self, p: &Pipeline, stdin: &[u8], out: &mut Output) -> i32 {
+        let number = {
+            let f = self.session.frame_mut();
+            f.pipelines += 1;
+            f.pipelines - 1
+        };
+        if p.negated {
+            self.errexit_off += 1;
+        }
+        let ran_before = std::mem::replace(&mut self.ran_program, false);
         // The first stage reads the caller's input itself (not a copy), so `read` loops advance.
         let mut piped: Option<Vec<u8>> = None;
-        let mut status = 0;
+        let mut statuses = Vec::new();
         let n = p.cmds.len();
         for (i, cmd) in p.cmds.iter().enumerate() {
-            if self.exit.is_some() {
+            if self.exit.is_some() || self.aborted {
                 break;
             }
             let data = piped.take();
@@ -139,13 +299,13 @@ impl<'w> Shell<'w> {
             }
             let data: &[u8] = data.as_deref().unwrap_or(stdin);
             if i + 1 == n {
-                status = self.run_command(cmd, data, out);
+                statuses.push(self.run_command(cmd, data, out));
                 if n > 1 {
                     self.exit = None;
                 }
             } else {
                 let mut cap = Output::default();
-                self.run_command(cmd, data, &mut cap);
+                statuses.push(self.run_command(cmd, data, &mut cap));
                 piped = Some(cap.bytes(Stream::Stdout));
                 for (s, d) in cap.chunks {
                     if s == Stream::Stderr {
@@ -154,12 +314,29 @@ impl<'w> Shell<'w> {
                 }
                 // Each stage of a pipeline runs in a subshell: `exit` there ends only the stage.
                 self.exit = None;
+                self.aborted = false;
             }
         }
+        let mut status = *statuses.last().unwrap_or(&self.session.frame().last_status);
+        if self.session.option("pipefail") {
+            status = statuses.iter().rev().find(|s| **s != 0).copied().unwrap_or(0);
+        }
         if p.negated {
+            self.errexit_off -= 1;
             status = i32::from(status == 0);
         }
+        if !statuses.is_empty() {
+            let mut m = std::collections::BTreeMap::new();
+            for (i, s) in statuses.iter().enumerate() {
+                m.insert(i as i64, s.to_string());
+            }
+            self.session.set_array("PIPESTATUS", super::session::Array::Indexed(m));
+        }
         self.set_status(status);
+        if self.interactive && self.ran_program {
+            self.notify_jobs(number, out);
+        }
+        self.ran_program |= ran_before;
         status
     }
 
@@ -169,14 +346,17 @@ impl<'w> Shell<'w> {
             Command::Group(list, redirs) => self.with_redirs(redirs, stdin, out, |sh, stdin, out| sh.run_list(list, stdin, out)),
             Command::Subshell(list, redirs) => self.with_redirs(redirs, stdin, out, |sh, stdin, out| {
                 let mut child = sh.session.clone();
-                let mut inner = Shell::new(sh.world, &mut child);
-                inner.positional = sh.positional.clone();
-                inner.depth = sh.depth + 1;
-                inner.run_list(list, stdin, out)
+                let from = sh.inherited();
+                let mut inner = Shell::child(sh.world, &mut child, from);
+                let status = inner.run_list(list, stdin, out);
+                let status = inner.exit.unwrap_or(status);
+                inner.run_exit_trap(status, out)
             }),
             Command::If { branches, otherwise, redirs } => self.with_redirs(redirs, stdin, out, |sh, stdin, out| {
                 for (cond, body) in branches {
+                    sh.errexit_off += 1;
                     let c = sh.run_list(cond, stdin, out);
+                    sh.errexit_off -= 1;
                     if sh.stopped() {
                         return c;
                     }
@@ -209,9 +389,10 @@ impl<'w> Shell<'w> {
             Command::While { until, cond, body, redirs } => self.with_redirs(redirs, stdin, out, |sh, stdin, out| {
                 let mut status = 0;
                 sh.loops += 1;
-                // Loops are bounded: programs never block, so an endless loop would hang the tutor.
-                for _ in 0..10_000 {
+                for _ in 0..MAX_LOOP {
+                    sh.errexit_off += 1;
                     let c = sh.run_list(cond, stdin, out);
+                    sh.errexit_off -= 1;
                     if sh.loop_should_end() || ((c == 0) == *until) {
                         break;
                     }
@@ -225,15 +406,28 @@ impl<'w> Shell<'w> {
             }),
             Command::Case { word, arms, redirs } => self.with_redirs(redirs, stdin, out, |sh, stdin, out| {
                 let w = sh.expand_string(word, out);
-                for (pats, body) in arms {
-                    for p in pats {
-                        let pat = sh.expand_string(p, out);
-                        if super::expand::glob_str(&pat, &w) {
-                            return sh.run_list(body, stdin, out);
-                        }
+                let mut status = 0;
+                let mut fall = false;
+                for (pats, body, end) in arms {
+                    let hit = fall
+                        || pats.iter().any(|p| {
+                            let pat = sh.expand_string(p, out);
+                            super::expand::glob_str(&pat, &w)
+                        });
+                    if !hit {
+                        continue;
+                    }
+                    status = sh.run_list(body, stdin, out);
+                    match *end {
+                        ";&" => fall = true,
+                        ";;&" => fall = false,
+                        _ => return status,
+                    }
+                    if sh.stopped() {
+                        break;
                     }
                 }
-                0
+                status
             }),
             Command::Function { name, body } => {
                 self.session.frame_mut().functions.insert(name.clone(), body.clone());
@@ -241,6 +435,17 @@ impl<'w> Shell<'w> {
             }
             Command::Cond(words) => {
                 let mut args = Vec::new();
+                if self.session.option("xtrace") {
+                    let raw: Vec<&str> = words.iter().map(|w| w.raw.as_str()).collect();
+                    self.xtrace(&format!("[[ {} ]]", raw.join(" ")), out);
+                }
+                if let [l, op, r] = words.as_slice()
+                    && is_plain(op, "=~")
+                {
+                    let l = self.expand_string(l, out);
+                    let r = self.expand_regex(r, out);
+                    return self.regex_match(&l, &r);
+                }
                 for w in words {
                     // Inside `[[ ]]` words are not split or globbed.
                     args.push(self.expand_string(w, out));
@@ -248,19 +453,69 @@ impl<'w> Shell<'w> {
                 builtins::test_eval(self, &args, true, out)
             }
             Command::Arith(src) => {
-                let text = self.expand_string(&super::lexer::heredoc_word(src), out);
-                let session = &*self.session;
-                match super::arith::eval(&text, &mut |n| session.var(n).map(str::to_string)) {
+                self.xtrace(&format!("(( {} ))", src.trim()), out);
+                match self.arith(src, out) {
                     Ok(v) => i32::from(v == 0),
                     Err(e) => {
-                        out.err(format!("bash: ((: {}: {e}\n", text.trim()));
+                        out.err(format!("bash: ((: {e}\n"));
                         1
                     }
                 }
             }
+            Command::ArithFor { init, cond, step, body, redirs } => self.with_redirs(redirs, stdin, out, |sh, stdin, out| {
+                let report = |e: String, out: &mut Output| out.err(format!("bash: ((: {e}\n"));
+                if let Err(e) = sh.arith(init, out) {
+                    report(e, out);
+                    return 1;
+                }
+                let mut status = 0;
+                sh.loops += 1;
+                for _ in 0..MAX_LOOP {
+                    // An empty condition is true, as in C.
+                    match if cond.trim().is_empty() { Ok(1) } else { sh.arith(cond, out) } {
+                        Ok(0) => break,
+                        Ok(_) => {}
+                        Err(e) => {
+                            report(e, out);
+                            status = 1;
+                            break;
+                        }
+                    }
+                    status = sh.run_list(body, stdin, out);
+                    if sh.loop_should_end() {
+                        break;
+                    }
+                    if let Err(e) = sh.arith(step, out) {
+                        report(e, out);
+                        status = 1;
+                        break;
+                    }
+                }
+                sh.loops -= 1;
+                status
+            }),
         };
         self.set_status(status);
         status
+    }
+
+    /// `[[ text =~ regex ]]`: 0 on a match (filling `BASH_REMATCH`), 1 on none, 2 for a bad regex.
+    fn regex_match(&mut self, text: &str, re: &str) -> i32 {
+        let Ok(re) = regex::Regex::new(re) else { return 2 };
+        match re.captures(text) {
+            Some(c) => {
+                let mut m = BTreeMap::new();
+                for i in 0..c.len() {
+                    m.insert(i as i64, c.get(i).map_or("", |g| g.as_str()).to_string());
+                }
+                self.session.set_array("BASH_REMATCH", super::session::Array::Indexed(m));
+                0
+            }
+            None => {
+                self.session.set_array("BASH_REMATCH", super::session::Array::Indexed(BTreeMap::new()));
+                1
+            }
+        }
     }
 
     /// Runs `f` with a compound command's redirections applied.
@@ -463,12 +718,27 @@ impl<'w> Shell<'w> {
             let mut v = self.expand_string(value, out);
             let name = match name.strip_suffix('+') {
                 Some(base) => {
-                    v = format!("{}{v}", self.session.var(base).unwrap_or(""));
+                    let old = if super::parser::is_element(base) { self.element(base, out) } else { self.lookup(base) };
+                    v = format!("{}{v}", old.unwrap_or_default());
                     base.to_string()
                 }
                 None => name.clone(),
             };
             assigns.push((name, v));
+        }
+        if self.aborted || self.exit.is_some() {
+            self.cleanup_temp();
+            return self.session.frame().last_status;
+        }
+        if self.session.option("xtrace") {
+            let mut words: Vec<String> = assigns.iter().map(|(k, v)| format!("{k}={}", trace_quote(v))).collect();
+            for (name, src) in &cmd.arrays {
+                words.push(format!("{name}=({})", src.trim()));
+            }
+            words.extend(argv.iter().map(|a| trace_quote(a)));
+            if !words.is_empty() {
+                self.xtrace(&words.join(" "), out);
+            }
         }
         let Some((fds, input)) = self.setup_redirs(&cmd.redirs, out) else {
             self.cleanup_temp();
@@ -486,9 +756,17 @@ impl<'w> Shell<'w> {
         let mut tmp = Output::default();
         let status = if argv.is_empty() {
             for (name, v) in &assigns {
-                self.session.set_var(name, v);
+                self.assign(name, v, out);
             }
-            self.sub_status.unwrap_or(0)
+            for (name, src) in &cmd.arrays {
+                self.assign_array(name, src, out);
+            }
+            if self.aborted || self.exit.is_some() {
+                // A failed assignment keeps the status it set.
+                self.session.frame().last_status
+            } else {
+                self.sub_status.unwrap_or(0)
+            }
         } else {
             self.dispatch(&argv, &assigns, stdin, &mut tmp)
         };
@@ -527,7 +805,7 @@ impl<'w> Shell<'w> {
             assigns.extend(a.assigns.iter().cloned());
             let mut redirs = a.redirs.clone();
             redirs.extend(cmd.redirs.iter().cloned());
-            cmd = Simple { assigns, words, redirs };
+            cmd = Simple { assigns, arrays: cmd.arrays.clone(), words, redirs };
             seen.push(first);
         }
         (cmd, seen)
@@ -546,6 +824,7 @@ impl<'w> Shell<'w> {
     }
 
     pub fn run_program(&mut self, argv: &[String], assigns: &[(String, String)], stdin: &[u8], out: &mut Output) -> i32 {
+        self.ran_program = true;
         let name = argv[0].as_str();
         let program = if name.contains('/') { programs::table().iter().find(|p| p.path == name) } else { programs::find(name) };
         let Some(p) = program else {
@@ -590,7 +869,9 @@ impl<'w> Shell<'w> {
                 let mut inner = Shell::new(self.world, &mut child);
                 inner.positional = argv[1..].to_vec();
                 inner.depth = self.depth + 1;
-                inner.run_source(&script, stdin, out)
+                let status = inner.run_source(&script, stdin, out);
+                let status = inner.exit.unwrap_or(status);
+                inner.run_exit_trap(status, out)
             }
         }
     }
@@ -602,11 +883,43 @@ impl<'w> Shell<'w> {
         }
         let saved = std::mem::replace(&mut self.positional, args.to_vec());
         self.depth += 1;
+        self.locals.push(Vec::new());
         let status = self.run_source(body, stdin, out);
+        // Variables made local come back to their values outside the function.
+        for (name, old) in self.locals.pop().unwrap_or_default().into_iter().rev() {
+            let f = self.session.frame_mut();
+            f.vars.remove(&name);
+            f.arrays.remove(&name);
+            match old {
+                Saved::Unset => {}
+                Saved::Scalar(v) => {
+                    f.vars.insert(name, v);
+                }
+                Saved::Array(a) => {
+                    f.arrays.insert(name, a);
+                }
+            }
+        }
         self.depth -= 1;
         self.returning = false;
         self.positional = saved;
         status
+    }
+
+    /// `local NAME`: remembers the outer value so the function's return restores it. Returns
+    /// false outside a function.
+    pub fn make_local(&mut self, name: &str) -> bool {
+        let f = self.session.frame();
+        let old = match (f.vars.get(name), f.arrays.get(name)) {
+            (_, Some(a)) => Saved::Array(a.clone()),
+            (Some(v), None) => Saved::Scalar(v.clone()),
+            (None, None) => Saved::Unset,
+        };
+        let Some(scope) = self.locals.last_mut() else { return false };
+        if !scope.iter().any(|(n, _)| n == name) {
+            scope.push((name.to_string(), old));
+        }
+        true
     }
 
     /// Parses and runs source text in this shell (functions, `source`, `eval`), reporting syntax
@@ -654,9 +967,8 @@ impl<'w> Shell<'w> {
         }
         let mut child = self.session.clone();
         child.exited = false;
-        let mut inner = Shell::new(self.world, &mut child);
-        inner.positional = self.positional.clone();
-        inner.depth = self.depth + 1;
+        let from = self.inherited();
+        let mut inner = Shell::child(self.world, &mut child, from);
         let mut cap = Output::default();
         let status = inner.run_source(src, stdin, &mut cap);
         let status = inner.exit.unwrap_or(status);
@@ -695,6 +1007,46 @@ pub fn child_session(host: &str, cwd: &str, env: &BTreeMap<String, String>) -> S
     }
     session.set_cwd(cwd);
     session
+}
+
+/// A word as `set -x` shows it: quoted when it holds blanks or shell characters.
+fn trace_quote(s: &str) -> String {
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%^".contains(c)) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// One line of `jobs` or a job notice: `[1]+  Done                    sleep 5`.
+pub fn job_line(jobs: &[super::session::Job], job: &super::session::Job, running: bool) -> String {
+    let newest = jobs.iter().map(|j| j.id).max();
+    let previous = jobs.iter().map(|j| j.id).filter(|i| Some(*i) != newest).max();
+    let mark = if Some(job.id) == newest {
+        '+'
+    } else if Some(job.id) == previous {
+        '-'
+    } else {
+        ' '
+    };
+    let state = match (running, job.status) {
+        (true, _) => "Running".to_string(),
+        (false, 0) => "Done".to_string(),
+        (false, n) if n > 128 => signal_name(n - 128),
+        (false, n) => format!("Exit {n}"),
+    };
+    format!("[{}]{mark}  {state:<24}{}{}\n", job.id, job.command, if running { " &" } else { "" })
+}
+
+fn signal_name(sig: i32) -> String {
+    match sig {
+        1 => "Hangup",
+        2 => "Interrupt",
+        9 => "Killed",
+        15 => "Terminated",
+        _ => return format!("Signal {sig}"),
+    }
+    .to_string()
 }
 
 /// Whether a word is the plain literal `s` (used for keywords and `{`).

@@ -63,6 +63,15 @@ pub enum ParamOp {
         upper: bool,
         all: bool,
     },
+    /// `${name:?message}`: an error when unset (or empty with the colon).
+    Error {
+        colon: bool,
+        word: String,
+    },
+    /// `${!name}`: the variable named by the value of `name`.
+    Indirect,
+    /// `${!name[@]}`: the indices or keys of an array.
+    Keys,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -269,7 +278,9 @@ impl Lexer<'_> {
             ('|', Some('|')) => "||",
             ('|', Some('&')) => "|&",
             ('&', Some('&')) => "&&",
+            (';', Some(';')) if self.peek_at(2) == Some('&') => ";;&",
             (';', Some(';')) => ";;",
+            (';', Some('&')) => ";&",
             ('|', _) => "|",
             ('&', Some('>')) => {
                 // `&>` / `&>>`
@@ -832,18 +843,46 @@ fn flush(lit: &mut String, parts: &mut Vec<Part>) {
 }
 
 /// Splits the inside of `${…}` into a name and an operator.
+/// The length of a parameter name at the start of `s`, with an array subscript (`a[1]`, `a[@]`).
+fn name_len(s: &str) -> usize {
+    if s.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '?' | '#' | '$' | '!' | '@' | '*' | '-')) {
+        return 1;
+    }
+    let n = s.find(|c: char| !is_name_char(c)).unwrap_or(s.len());
+    if n > 0 && s[n..].starts_with('[') {
+        let mut depth = 0;
+        for (i, c) in s[n..].char_indices() {
+            match c {
+                '[' => depth += 1,
+                ']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return n + i + 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    n
+}
+
 fn parse_braced(inner: &str, quoted: bool) -> Part {
     if let Some(rest) = inner.strip_prefix('#')
         && !rest.is_empty()
+        && name_len(rest) == rest.len()
     {
         return Part::Param { name: rest.to_string(), op: ParamOp::Length, quoted };
     }
-    let name_len = if inner.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '?' | '#' | '$' | '!' | '@' | '*' | '-')) {
-        1
-    } else {
-        inner.find(|c: char| !is_name_char(c)).unwrap_or(inner.len())
-    };
-    let (name, rest) = inner.split_at(name_len);
+    if let Some(rest) = inner.strip_prefix('!')
+        && !rest.is_empty()
+        && name_len(rest) == rest.len()
+        && rest.starts_with(is_name_start)
+    {
+        let op = if rest.ends_with("[@]") || rest.ends_with("[*]") { ParamOp::Keys } else { ParamOp::Indirect };
+        return Part::Param { name: rest.to_string(), op, quoted };
+    }
+    let (name, rest) = inner.split_at(name_len(inner));
     let name = name.to_string();
     let op = if rest.is_empty() {
         ParamOp::Plain
@@ -857,6 +896,7 @@ fn parse_braced(inner: &str, quoted: bool) -> Part {
             Some('-') => ParamOp::Default { colon, word },
             Some('=') => ParamOp::Assign { colon, word },
             Some('+') => ParamOp::Alternative { colon, word },
+            Some('?') => ParamOp::Error { colon, word },
             Some('#') if !colon => match r.strip_prefix("##") {
                 Some(p) => ParamOp::Trim { suffix: false, longest: true, pattern: p.to_string() },
                 None => ParamOp::Trim { suffix: false, longest: false, pattern: word },

@@ -28,6 +28,10 @@ pub struct AndOr {
     pub first: Pipeline,
     /// `true` for `&&`, `false` for `||`.
     pub rest: Vec<(bool, Pipeline)>,
+    /// Ended by `&`: runs as a background job.
+    pub background: bool,
+    /// The source text (what `jobs` and the job notices show).
+    pub src: String,
 }
 
 #[derive(Debug, Clone)]
@@ -52,6 +56,9 @@ pub struct Redir {
 #[derive(Debug, Clone, Default)]
 pub struct Simple {
     pub assigns: Vec<(String, Word)>,
+    /// `a=(x y)` / `a+=(z)`: the name (with `+` when appending) and the source between the parens,
+    /// expanded into elements when the assignment runs.
+    pub arrays: Vec<(String, String)>,
     pub words: Vec<Word>,
     pub redirs: Vec<Redir>,
 }
@@ -80,7 +87,9 @@ pub enum Command {
     },
     Case {
         word: Word,
-        arms: Vec<(Vec<Word>, List)>,
+        /// Patterns, body, and the terminator: `;;` (stop), `;&` (run the next body too) or
+        /// `;;&` (test the next patterns).
+        arms: Vec<(Vec<Word>, List, &'static str)>,
         redirs: Vec<Redir>,
     },
     /// `name() { … }`: the body's source, parsed again when the function is called.
@@ -92,6 +101,14 @@ pub enum Command {
     Cond(Vec<Word>),
     /// `(( … ))`
     Arith(String),
+    /// `for (( init; cond; step ))`
+    ArithFor {
+        init: String,
+        cond: String,
+        step: String,
+        body: List,
+        redirs: Vec<Redir>,
+    },
 }
 
 struct Parser<'a> {
@@ -173,7 +190,7 @@ impl Parser<'_> {
         if let Some(w) = self.peek_word() {
             return stops.contains(&w);
         }
-        (stops.contains(&")") && self.is_op(")")) || (stops.contains(&";;") && self.is_op(";;"))
+        (stops.contains(&")") && self.is_op(")")) || (stops.contains(&";;") && (self.is_op(";;") || self.is_op(";&") || self.is_op(";;&")))
     }
 
     /// A list of and-or items up to one of `stops` (keywords, `)` or `;;`) or the end.
@@ -184,7 +201,14 @@ impl Parser<'_> {
             if self.peek().is_none() || self.at_stop(stops) {
                 return Ok(list);
             }
-            list.items.push(self.and_or()?);
+            let start = self.peek().map_or(0, |t| t.start);
+            let mut item = self.and_or()?;
+            let end = self.toks.get(self.pos.saturating_sub(1)).map_or(start, |t| t.end);
+            item.src = self.src.get(start..end.max(start)).map(|c| c.iter().collect::<String>()).unwrap_or_default().trim().to_string();
+            if self.is_op("&") {
+                item.background = true;
+            }
+            list.items.push(item);
             match self.peek().map(|t| &t.tok) {
                 Some(Tok::Op(";" | "&")) | Some(Tok::Newline) => self.pos += 1,
                 None => return Ok(list),
@@ -207,7 +231,7 @@ impl Parser<'_> {
             self.skip_newlines();
             rest.push((and, self.pipeline()?));
         }
-        Ok(AndOr { first, rest })
+        Ok(AndOr { first, rest, background: false, src: String::new() })
     }
 
     fn pipeline(&mut self) -> Result<Pipeline, ParseError> {
@@ -375,9 +399,29 @@ impl Parser<'_> {
 
     fn cond_command(&mut self) -> Result<Command, ParseError> {
         self.pos += 1;
-        let mut words = Vec::new();
+        let mut words: Vec<Word> = Vec::new();
         loop {
             let Some(t) = self.peek() else { return Err(ParseError::Eof) };
+            // The regex after `=~` is one word even where it holds `(`, `|` or `)`.
+            if words.last().is_some_and(|w| w.plain() == Some("=~")) && !matches!(&t.tok, Tok::Newline) {
+                let mut merged = Word::default();
+                let mut prev_end = None;
+                while let Some(t) = self.peek() {
+                    if prev_end.is_some_and(|e| e != t.start) || matches!(&t.tok, Tok::Newline) {
+                        break;
+                    }
+                    match &t.tok {
+                        Tok::Word(w) if w.plain() == Some("]]") && prev_end.is_some() => break,
+                        Tok::Word(w) => merged.parts.extend(w.parts.iter().cloned()),
+                        other => merged.parts.push(lexer::Part::Lit(describe(other))),
+                    }
+                    merged.raw.push_str(&self.src[t.start..t.end].iter().collect::<String>());
+                    prev_end = Some(t.end);
+                    self.pos += 1;
+                }
+                words.push(merged);
+                continue;
+            }
             match &t.tok {
                 Tok::Word(w) if w.plain() == Some("]]") => {
                     self.pos += 1;
@@ -426,6 +470,33 @@ impl Parser<'_> {
 
     fn for_command(&mut self) -> Result<Command, ParseError> {
         self.pos += 1;
+        if let Some(Token { tok: Tok::Op("("), end, .. }) = self.peek()
+            && let Some(Token { tok: Tok::Op("("), start, .. }) = self.toks.get(self.pos + 1)
+            && start == end
+        {
+            let Command::Arith(src) = self.arith_command()? else { return Err(self.unexpected()) };
+            let parts: Vec<&str> = src.split(';').collect();
+            let [init, cond, step] = parts.as_slice() else { return Err(ParseError::Unexpected("((".into())) };
+            let (init, cond, step) = (init.to_string(), cond.to_string(), step.to_string());
+            self.skip_newlines();
+            if self.is_op(";") {
+                self.pos += 1;
+            }
+            self.skip_newlines();
+            let body = if self.peek_word() == Some("{") {
+                self.pos += 1;
+                let b = self.list(&["}"])?;
+                self.expect_word("}")?;
+                b
+            } else {
+                self.expect_word("do")?;
+                let b = self.list(&["done"])?;
+                self.expect_word("done")?;
+                b
+            };
+            let redirs = self.redirs()?;
+            return Ok(Command::ArithFor { init, cond, step, body, redirs });
+        }
         let Some(var) = self.peek_word().filter(|v| lexer::is_name(v)).map(str::to_string) else { return Err(self.unexpected()) };
         self.pos += 1;
         let mut words = None;
@@ -480,10 +551,15 @@ impl Parser<'_> {
                 return Err(self.unexpected());
             }
             let body = self.list(&[";;", "esac"])?;
-            arms.push((patterns, body));
-            if self.is_op(";;") {
+            let end = match self.peek().map(|t| &t.tok) {
+                Some(Tok::Op(op @ (";;" | ";&" | ";;&"))) => *op,
+                _ => "",
+            };
+            if !end.is_empty() {
                 self.pos += 1;
             }
+            let end = if end.is_empty() { ";;" } else { end };
+            arms.push((patterns, body, end));
         }
         let redirs = self.redirs()?;
         Ok(Command::Case { word, arms, redirs })
@@ -524,30 +600,35 @@ impl Parser<'_> {
         while let Some(t) = self.peek().cloned() {
             match &t.tok {
                 Tok::Word(w) => {
+                    let end = t.end;
+                    let declaring = cmd.words.first().and_then(Word::plain).is_some_and(|c| DECLARERS.contains(&c));
+                    // `a=(x y)` (also after `declare`/`local`): the source of the list is kept.
+                    if (cmd.words.is_empty() || declaring)
+                        && let Some((name, _)) = split_assignment(w)
+                        && w.raw.ends_with('=')
+                        && let Some(Token { tok: Tok::Op("("), start, .. }) = self.toks.get(self.pos + 1)
+                        && *start == end
+                    {
+                        self.pos += 2;
+                        let open = end + 1;
+                        while let Some(Tok::Word(_) | Tok::Newline) = self.peek().map(|t| &t.tok) {
+                            self.pos += 1;
+                        }
+                        let Some(close) = self.peek().filter(|_| self.is_op(")")).map(|t| t.start) else { return Err(self.unexpected()) };
+                        self.pos += 1;
+                        let inner: String = self.src[open..close].iter().collect();
+                        if declaring {
+                            let text = format!("{}=({inner})", w.raw.trim_end_matches('='));
+                            cmd.words.push(Word { parts: vec![lexer::Part::Quoted(text.clone())], raw: text });
+                        } else {
+                            cmd.arrays.push((name, inner));
+                        }
+                        continue;
+                    }
                     if cmd.words.is_empty()
                         && let Some((name, value)) = split_assignment(w)
                     {
-                        let end = t.end;
                         self.pos += 1;
-                        // `a=(x y)`: arrays are kept as their words joined by spaces.
-                        if w.raw.ends_with('=')
-                            && let Some(Token { tok: Tok::Op("("), start, .. }) = self.peek()
-                            && *start == end
-                        {
-                            self.pos += 1;
-                            let mut raw = Vec::new();
-                            while let Some(Tok::Word(w)) = self.peek().map(|t| &t.tok) {
-                                raw.push(w.raw.clone());
-                                self.pos += 1;
-                            }
-                            if !self.is_op(")") {
-                                return Err(self.unexpected());
-                            }
-                            self.pos += 1;
-                            let text = raw.join(" ");
-                            cmd.assigns.push((name, Word { parts: vec![lexer::Part::Quoted(text.clone())], raw: text }));
-                            continue;
-                        }
                         cmd.assigns.push((name, value));
                         continue;
                     }
@@ -566,12 +647,15 @@ impl Parser<'_> {
     }
 }
 
-/// `NAME=value` (also `NAME+=value`, kept as a plain assignment): the name and the value word.
+/// Builtins whose arguments may be array assignments (`declare -a a=(x y)`).
+const DECLARERS: &[&str] = &["declare", "local", "typeset", "readonly", "export"];
+
+/// `NAME=value` (also `NAME+=value` and `NAME[sub]=value`): the name and the value word.
 pub fn split_assignment(w: &Word) -> Option<(String, Word)> {
     let lexer::Part::Lit(first) = w.parts.first()? else { return None };
     let eq = first.find('=')?;
     let name = first[..eq].trim_end_matches('+');
-    if !lexer::is_name(name) {
+    if !lexer::is_name(name) && !is_element(name) {
         return None;
     }
     // `NAME+=value` appends; the `+` stays on the name for the executor.
@@ -594,6 +678,11 @@ pub fn split_assignment(w: &Word) -> Option<(String, Word)> {
     let raw = w.raw.get(eq + 1..).unwrap_or("").to_string();
     let name = if append { format!("{name}+") } else { name.to_string() };
     Some((name, Word { parts, raw }))
+}
+
+/// `a[1]`, `m[key]`: an array element as an assignment target.
+pub fn is_element(name: &str) -> bool {
+    name.strip_suffix(']').and_then(|n| n.split_once('[')).is_some_and(|(base, sub)| lexer::is_name(base) && !sub.is_empty())
 }
 
 #[cfg(test)]
@@ -641,7 +730,7 @@ mod tests {
 
     #[test]
     fn random_input_never_panics() {
-        let alphabet: Vec<char> = "ab $'\"\\`(){}|&;<>-=~#\n\t*?[]!0129EOF".chars().collect();
+        let alphabet: Vec<char> = "ab $'\"\\`(){}|&;<>-=~#\n\t*?[]!0129EOF+,:%^@".chars().collect();
         let mut seed: u64 = 0x1234_5678;
         for _ in 0..20_000 {
             let len = (seed % 40) as usize;
@@ -653,6 +742,9 @@ mod tests {
                 s.push(alphabet[(seed % alphabet.len() as u64) as usize]);
             }
             let _ = parse(&s);
+        }
+        for src in ["for ((i=0;i<3;i++)); do echo $i; done", "a=(x 'y z' [3]=w)", "declare -A m=([k]=v)", "[[ a =~ ^(a|b)$ ]]", "x & y &"] {
+            assert!(parse(src).is_ok(), "{src}");
         }
         let big = "$(".repeat(10_000);
         let _ = parse(&big);
