@@ -6,7 +6,8 @@
 #
 # tests/golden/SUITE/scenario.sh OUTDIR must write OUTDIR/scenario.json, the stub scenario (its
 # bodyFile paths relative to OUTDIR). One stub serves every line of tests/golden/SUITE/commands.txt
-# (same format as for capture.sh); each line runs under bash in a fresh HOME whose kubeconfig points
+# (same format as for capture.sh); files under OUTDIR/files/ are served on $FILES_PORT. Each line
+# runs under bash in a fresh HOME whose kubeconfig points
 # at the stub, with an empty discovery cache, and `kubectl`/`k` being the reference binary. Cases are
 # written as NNN-slug.json, replacing the suite's old ones. Lines whose output shows the stub's
 # address or temporary paths, or that timed out, are reported and skipped.
@@ -20,12 +21,22 @@ shared=${KUBETUTOR_SHARED:-$top/../shared}
 ref=$("$shared/tools/reference-kubectl")
 stubdir=$(mktemp -d)
 stub_pid=
+files_pid=
 cleanup() {
   [[ -n $stub_pid ]] && kill "$stub_pid" 2>/dev/null || true
+  [[ -n $files_pid ]] && kill "$files_pid" 2>/dev/null || true
   rm -rf "$stubdir"
 }
 trap cleanup EXIT
+# Binary bodies (the stub serves text only) go in OUTDIR/files/, served on FILES_PORT by a plain
+# loopback file server; the scenario redirects kubectl there.
+FILES_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+export FILES_PORT
 "$dir/scenario.sh" "$stubdir/scenario"
+if [[ -d $stubdir/scenario/files ]]; then
+  python3 -m http.server "$FILES_PORT" --bind 127.0.0.1 --directory "$stubdir/scenario/files" >/dev/null 2>&1 &
+  files_pid=$!
+fi
 python3 "$shared/tools/kubectl-stub/stub.py" "$stubdir/scenario/scenario.json" --port 0 --port-file "$stubdir/port" \
   --log "$stubdir/requests.log" --exit-with-parent &
 stub_pid=$!

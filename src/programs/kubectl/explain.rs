@@ -6,6 +6,7 @@
 mod crd;
 mod path;
 mod render;
+mod render_v2;
 mod schema;
 
 use std::collections::BTreeMap;
@@ -78,15 +79,25 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
     };
     warn_short_name(ctx, &registry, input);
     let output = flags.string("output", "plaintext");
-    if output == "plaintext-openapiv2" {
-        return fail(ctx, "the plaintext-openapiv2 output is not available in this simulation");
-    }
     let (mut group, mut version) = (res.group.clone(), res.version.clone());
     if !api_version.is_empty() {
         match parse_group_version(&api_version) {
             Ok(gv) => (group, version) = gv,
             Err(e) => return fail(ctx, &e),
         }
+    }
+    if output == "plaintext-openapiv2" {
+        // The older renderer over /openapi/v2: the kind comes from the RESTMapper, the group and
+        // version from --api-version when given.
+        let doc = Document::new(crd_schemas(ctx, &conn, &group));
+        let gvk = Gvk { group, version, kind: res.kind.clone() };
+        return match render_v2::render(&doc, &gvk, &fields, flags.bool("recursive")) {
+            Ok(text) => {
+                ctx.out.out(text);
+                0
+            }
+            Err(e) => fail(ctx, &e),
+        };
     }
     let gvr = format!("{group}/{version}, Resource={}", res.name);
     // The group/version must have an OpenAPI document (every served one has).

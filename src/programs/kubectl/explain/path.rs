@@ -70,11 +70,18 @@ fn parse(text: &str) -> Result<Vec<Node>, PathError> {
                 nodes.push(Node::Other);
                 i += end + 1;
             }
-            ' ' | '\t' => i += 1,
-            _ => {
+            ' ' | '\t' | '@' | '$' => i += 1,
+            // The action ends early; the rest of the text is a second template node.
+            '}' => return Err(PathError::Syntax("must pass in 1 jsonpath string".into())),
+            c if c.is_alphanumeric() || matches!(c, '_' | '+' | '-' | '"' | '\'') => {
+                // identifiers, numbers and quoted strings: not fields
                 nodes.push(Node::Other);
                 i += 1;
+                while i < chars.len() && !is_terminator(chars[i]) {
+                    i += 1;
+                }
             }
+            c => return Err(PathError::Syntax(format!("unrecognized character in action: U+{:04X} '{c}'", c as u32))),
         }
     }
     Ok(nodes)
@@ -121,6 +128,9 @@ pub fn split_with_prefix(reg: &Registry, input: &str) -> Result<(ResourceInfo, V
     let Some(Node::Field(word)) = nodes.first() else {
         return Err(PathError::Syntax("invalid jsonpath syntax, first node must be field node".into()));
     };
+    if word.is_empty() {
+        return Err(PathError::Syntax("a resource must be present, got: /, Resource=".into()));
+    }
     let candidates = resources_for(reg, word);
     let Some(top) = candidates.first() else { return Err(PathError::NoMatch(word.clone())) };
     for res in &candidates {
@@ -144,6 +154,9 @@ pub fn split(reg: &Registry, input: &str) -> Result<(ResourceInfo, Vec<String>),
     let Some(Node::Field(word)) = nodes.first() else {
         return Err(PathError::Syntax("invalid jsonpath syntax, first node must be field node".into()));
     };
+    if word.is_empty() {
+        return Err(PathError::Syntax("a resource must be present, got: /, Resource=".into()));
+    }
     let res = resources_for(reg, word).into_iter().next().ok_or_else(|| PathError::NoMatch(word.clone()))?;
     Ok((res, fields(&nodes[1..], "invalid jsonpath syntax, all nodes must be field nodes")?))
 }
