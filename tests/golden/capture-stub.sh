@@ -7,9 +7,9 @@
 # tests/golden/SUITE/scenario.sh OUTDIR must write OUTDIR/scenario.json, the stub scenario (its
 # bodyFile paths relative to OUTDIR). One stub serves every line of tests/golden/SUITE/commands.txt
 # (same format as for capture.sh); files under OUTDIR/files/ are served on $FILES_PORT. Each line
-# runs under bash in a fresh HOME whose kubeconfig points
-# at the stub, with an empty discovery cache, and `kubectl`/`k` being the reference binary. Cases are
-# written as NNN-slug.json, replacing the suite's old ones. Lines whose output shows the stub's
+# runs under bash in a fresh HOME whose kubeconfig points at the stub, with an empty discovery cache,
+# and `kubectl`/`k` being the reference binary. Cases are written as NNN-slug.json, replacing the
+# suite's old ones. Lines whose output shows the stub's
 # address or temporary paths, or that timed out, are reported and skipped.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)

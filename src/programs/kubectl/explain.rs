@@ -52,8 +52,34 @@ fn crd_schemas(ctx: &mut Ctx<'_>, conn: &client::Connection, group: &str) -> BTr
     out
 }
 
+/// kubetutor's own summary of the command (kubectl's help text is its own).
+const HELP: &str = "Show the documentation of a resource kind, or of one of its fields, from the OpenAPI schemas the
+API server publishes. Name a field with a dotted path: TYPE.FIELD.SUBFIELD.
+
+Examples:
+  kubectl explain pods
+  kubectl explain deployments.spec.strategy --recursive
+  kubectl explain hpa --api-version=autoscaling/v1
+  kubectl explain pods.spec.containers -o plaintext-openapiv2
+
+Options:
+    --api-version='':
+	Explain the kind in this API group/version instead of the preferred one.
+
+    -o, --output='plaintext':
+	plaintext (from /openapi/v3) or plaintext-openapiv2 (the older layout, from /openapi/v2).
+
+    --recursive=false:
+	List the names and types of all nested fields instead of one level with descriptions.
+
+Usage:
+  kubectl explain TYPE [--recursive=FALSE|TRUE] [--api-version=api-version-group] [-o|--output=plaintext|plaintext-openapiv2] [options]";
+
 pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
-    let Ok(flags) = super::parse_flags(ctx, "explain", DEFS, args) else { return 1 };
+    let flags = match super::config::parse_or_help(ctx, "explain", DEFS, args, HELP) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
     match flags.args.len() {
         0 => {
             return fail(

@@ -106,7 +106,11 @@ fn resources_for(reg: &Registry, word: &str) -> Vec<ResourceInfo> {
     let short_group = first.short_names.contains(&lower) && !first.group.is_empty();
     let matches = |r: &ResourceInfo| {
         !r.is_subresource()
-            && (r.name == lower || r.singular == lower || r.kind.to_lowercase() == lower || r.short_names.contains(&lower) || r.name == first.name)
+            && (r.name == lower
+                || r.singular == lower
+                || r.kind.to_lowercase() == lower
+                || r.short_names.contains(&lower)
+                || r.name == first.name)
             && (!short_group || r.group == first.group)
     };
     let mut out = Vec::new();
@@ -180,9 +184,9 @@ mod tests {
         // kubectl reads `deployment.apps` as the field path apps (then "does not exist").
         let r = split_with_prefix(reg(), "deployment.apps.spec").expect("ok");
         assert_eq!(r.1, ["apps", "spec"]);
-        // `events` matches the core group first, so the rest are fields.
+        // `events` matches the core group first; the rest, read as `{..events.k8s.io}`, are fields.
         let r = split_with_prefix(reg(), "events.events.k8s.io").expect("ok");
-        assert_eq!(names(&r), ("events/v1".to_string(), vec!["k8s".to_string(), "io".to_string()]));
+        assert_eq!(names(&r), ("events/v1".to_string(), vec!["events".to_string(), "k8s".to_string(), "io".to_string()]));
     }
 
     #[test]

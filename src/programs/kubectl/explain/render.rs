@@ -29,7 +29,10 @@ pub fn render(doc: &Document, gvk: &Gvk, fields: &[String], recursive: bool) -> 
     out.push_str(&format!("KIND:       {}\nVERSION:    {}\n\n", gvk.kind, gvk.version));
     let fail = |out: &String, message: String| Err(RenderError { partial: out.clone(), message });
     let Some(schema) = doc.find(gvk) else {
-        return fail(&out, format!("error: GVK map[group:{} kind:{} version:{}] not found in OpenAPI schema", gvk.group, gvk.kind, gvk.version));
+        return fail(
+            &out,
+            format!("error: GVK map[group:{} kind:{} version:{}] not found in OpenAPI schema", gvk.group, gvk.kind, gvk.version),
+        );
     };
     let r = Renderer { doc, recursive };
     let body = r.output(schema, &BTreeSet::new(), fields);
@@ -359,7 +362,10 @@ mod tests {
     fn field_of_builtin_kind() {
         let doc = Document::default();
         let out = render(&doc, &gvk("apps", "v1", "Deployment"), &["spec".into(), "replicas".into()], false).expect("render");
-        assert!(out.starts_with("GROUP:      apps\nKIND:       Deployment\nVERSION:    v1\n\nFIELD: replicas <integer>\n\n\nDESCRIPTION:\n"), "{out}");
+        assert!(
+            out.starts_with("GROUP:      apps\nKIND:       Deployment\nVERSION:    v1\n\nFIELD: replicas <integer>\n\n\nDESCRIPTION:\n"),
+            "{out}"
+        );
     }
 
     #[test]

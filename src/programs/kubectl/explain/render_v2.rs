@@ -54,30 +54,26 @@ fn parse(schema: &Value) -> Model<'_> {
         return Model::Ref { description, name };
     }
     let properties = schema.get("properties").and_then(Value::as_object);
-    match schema.get("type").and_then(Value::as_str) {
-        None | Some("object") if properties.is_some() => {
-            let required = schema.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
-            Model::Kind { description, fields: properties.unwrap_or_else(|| empty_map()), required }
+    match (schema.get("type").and_then(Value::as_str), properties) {
+        (None | Some("object"), Some(fields)) => {
+            let required =
+                schema.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+            Model::Kind { description, fields, required }
         }
-        None => Model::Arbitrary { description },
-        Some("object") => {
+        (None, None) => Model::Arbitrary { description },
+        (Some("object"), None) => {
             let sub = match schema.get("additionalProperties").filter(|v| v.is_object()) {
                 Some(inner) => parse(inner),
                 None => Model::Arbitrary { description },
             };
             Model::Map { description, sub: Box::new(sub) }
         }
-        Some("array") => {
+        (Some("array"), _) => {
             let sub = schema.get("items").map_or(Model::Arbitrary { description: "" }, parse);
             Model::Array { description, sub: Box::new(sub) }
         }
-        Some(ty) => Model::Primitive { description, ty: ty.to_string() },
+        (Some(ty), _) => Model::Primitive { description, ty: ty.to_string() },
     }
-}
-
-fn empty_map() -> &'static Map<String, Value> {
-    static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
-    EMPTY.get_or_init(Map::new)
 }
 
 struct Models<'a> {
@@ -323,11 +319,9 @@ fn recursive_fields(models: &Models<'_>, f: &mut Formatter<'_>, m: &Model<'_>, i
             }
         }
         Model::Array { sub, .. } | Model::Map { sub, .. } => recursive_fields(models, f, sub, indent, visiting),
-        Model::Ref { name, .. } => {
-            if visiting.insert(name.clone()) {
-                recursive_fields(models, f, &models.target(name), indent, visiting);
-                visiting.remove(name);
-            }
+        Model::Ref { name, .. } if visiting.insert(name.clone()) => {
+            recursive_fields(models, f, &models.target(name), indent, visiting);
+            visiting.remove(name);
         }
         _ => {}
     }
@@ -340,7 +334,9 @@ mod tests {
     #[test]
     fn formatter_wrap_keeps_paragraphs_and_indented_lines() {
         assert_eq!(wrap_string("aaa bbb ccc", 7), ["aaa bbb", "ccc"]);
-        assert_eq!(wrap_string("one\n\ntwo", 75), ["one", "", "two"]);
+        // A blank line only counts once some line has been flushed (kubectl's own quirk).
+        assert_eq!(wrap_string("one\n\ntwo", 75), ["one", "two"]);
+        assert_eq!(wrap_string("aaa bbb\n\nccc", 3), ["aaa", "bbb", "", "ccc"]);
         assert_eq!(wrap_string("Values:\n    code block\n- item one", 75), ["Values:", "    code block", "- item one"]);
         assert!(wrap_string("", 75).is_empty());
     }
@@ -350,7 +346,10 @@ mod tests {
         let doc = Document::default();
         let gvk = Gvk { group: String::new(), version: "v1".into(), kind: "Pod".into() };
         let out = render(&doc, &gvk, &["spec".into(), "restartPolicy".into()], false).expect("render");
-        assert!(out.starts_with("KIND:     Pod\nVERSION:  v1\n\nFIELD:    restartPolicy <string>\n\nDESCRIPTION:\n     Restart policy"), "{out}");
+        assert!(
+            out.starts_with("KIND:     Pod\nVERSION:  v1\n\nFIELD:    restartPolicy <string>\n\nDESCRIPTION:\n     Restart policy"),
+            "{out}"
+        );
         let err = render(&doc, &gvk, &["nope".into()], false).expect_err("unknown");
         assert_eq!(err, "error: field \"nope\" does not exist");
     }

@@ -62,9 +62,10 @@ impl Document {
         let mut names: Vec<&String> = builtin().keys().chain(self.extra.keys()).collect();
         names.sort();
         names.dedup();
-        names.into_iter().filter_map(|n| self.get(n)).find(|s| {
-            s.get("x-kubernetes-group-version-kind").and_then(Value::as_array).is_some_and(|l| l.iter().any(|e| gvk.matches(e)))
-        })
+        names
+            .into_iter()
+            .filter_map(|n| self.get(n))
+            .find(|s| s.get("x-kubernetes-group-version-kind").and_then(Value::as_array).is_some_and(|l| l.iter().any(|e| gvk.matches(e))))
     }
 }
 
