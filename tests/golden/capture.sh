@@ -11,6 +11,7 @@
 # are the reference binary. Lines whose real run needed the network, printed klog lines or
 # mentioned the temporary directory are reported and skipped: they cannot be golden.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 suite=${1:?usage: capture.sh SUITE}
 dir=$top/tests/golden/$suite
@@ -32,31 +33,13 @@ while IFS= read -r line || [[ -n $line ]]; do
   cp -r "$shared/tools/discovery-cache/discovery/127.0.0.1_1" "$home/.kube/cache/discovery/172.30.1.2_6443"
   find "$home/.kube/cache" -type f -exec touch {} +
   "$kubetutor" sh -c 'cat /root/.kube/config' >"$home/.kube/config"
-  set +e
-  (cd "$home" && HOME=$home PATH=/usr/bin:/bin KUBECONFIG= REF=$ref timeout 20 bash -c '
-      unset KUBECONFIG
-      kubectl() { "$REF" "$@"; }
-      k() { "$REF" "$@"; }
-      export -f kubectl k
-      eval "$1"' capture "$line" >"$work/stdout" 2>"$work/stderr")
-  status=$?
-  set -e
+  run_reference "$home" "$line" "$work" 20
   if grep -qE 'dial tcp|Unable to connect|connection refused|^[IWEF][0-9]{4} ' "$work/stdout" "$work/stderr" || grep -qF "$work" "$work/stdout" "$work/stderr" || [[ $status == 124 ]]; then
     echo "skipped (not capturable offline): $line" >&2
     rm -rf "$work"
     continue
   fi
-  slug=$(printf '%s' "$line" | tr -cs 'A-Za-z0-9' '-' | cut -c1-60 | sed 's/-$//')
-  out=$(printf '%s/%03d-%s.json' "$dir" "$n" "$slug")
-  python3 - "$line" "$work/stdout" "$work/stderr" "$status" "$out" <<'PY'
-import json, sys
-cmd, so, se, st, out = sys.argv[1:]
-case = {"command": cmd, "stdout": open(so, encoding="utf-8", errors="replace").read(),
-        "stderr": open(se, encoding="utf-8", errors="replace").read(), "exit": int(st)}
-with open(out, "w") as f:
-    json.dump(case, f, indent=2, ensure_ascii=False)
-    f.write("\n")
-PY
+  write_case "$dir" "$n" "$line" "$work" "$status"
   rm -rf "$work"
 done <"$list"
 echo "captured $(ls "$dir"/[0-9][0-9][0-9]-*.json 2>/dev/null | wc -l) cases in $dir"
