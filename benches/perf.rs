@@ -32,6 +32,12 @@ fn median(runs: usize, mut f: impl FnMut()) -> Duration {
     times[times.len() / 2]
 }
 
+/// The optional filters (`cargo bench -- get world`): only the groups they name run.
+fn wanted(key: &str) -> bool {
+    let filters: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    filters.is_empty() || filters.iter().any(|f| key.contains(f.as_str()))
+}
+
 fn row(what: &str, d: Duration, note: &str) {
     println!("| {what} | {:.3} ms | {note} |", d.as_secs_f64() * 1000.0);
 }
@@ -70,12 +76,8 @@ fn reference_kubectl() -> Option<PathBuf> {
     (out.status.success() && path.exists()).then_some(path)
 }
 
-fn main() {
-    // `cargo bench` passes `--bench`; a filter argument is not supported by this small harness.
-    println!("| what | median | note |\n|---|---|---|");
-
-    let dir = std::env::temp_dir().join(format!("kubetutor-bench-{}", std::process::id()));
-    let _ = std::fs::create_dir_all(&dir);
+/// One `kubetutor sh` process with and without a state file, beside a real kubectl process.
+fn processes(dir: &std::path::Path) {
     let state = dir.join("state.json");
     let bin = env!("CARGO_BIN_EXE_kubetutor");
     let sh = median(30, || {
@@ -99,18 +101,10 @@ fn main() {
     } else {
         println!("| real kubectl | n/a | reference kubectl not available |");
     }
+}
 
-    row("build the default world", median(200, || drop(black_box(scenario::build("default")))), "");
-
-    for n in [1_000, 10_000] {
-        let base = world_with_pods(n);
-        let mut world = base.clone();
-        let d = median(15, || {
-            black_box(run(&mut world, "kubectl get pods -A"));
-        });
-        row(&format!("`kubectl get pods -A` over {n} pods"), d, &format!("{:.2} µs per pod", d.as_secs_f64() * 1e6 / n as f64));
-    }
-
+/// `kubectl apply -f` of 100 ConfigMaps into a copy of the default world.
+fn apply_manifest() {
     let mut manifest = String::new();
     for i in 0..100 {
         manifest.push_str(&format!("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{i:03}\ndata:\n  key: value-{i}\n"));
@@ -123,6 +117,33 @@ fn main() {
         let mut world = base.clone();
         black_box(run(&mut world, "kubectl apply -f /root/objects.yaml"));
     });
-    row("`kubectl apply -f` of 100 objects", d, "includes cloning the world");
+    row("`kubectl apply -f` of 100 objects", d, "includes copying the world");
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; other arguments filter the rows by key.
+    println!("| what | median | note |\n|---|---|---|");
+
+    let dir = std::env::temp_dir().join(format!("kubetutor-bench-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    if wanted("process") {
+        processes(&dir);
+    }
+    if wanted("world") {
+        row("build the default world from nothing", median(100, || drop(black_box(scenario::build_uncached("default")))), "");
+        row("copy the default world", median(200, || drop(black_box(scenario::build("default")))), "what every later fresh world costs");
+    }
+    if wanted("get") {
+        for n in [1_000, 10_000] {
+            let mut world = world_with_pods(n);
+            let d = median(15, || {
+                black_box(run(&mut world, "kubectl get pods -A"));
+            });
+            row(&format!("`kubectl get pods -A` over {n} pods"), d, &format!("{:.2} µs per pod", d.as_secs_f64() * 1e6 / n as f64));
+        }
+    }
+    if wanted("apply") {
+        apply_manifest();
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

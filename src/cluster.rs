@@ -25,6 +25,7 @@ pub mod kinds;
 pub mod kubeadm;
 pub mod nonresource;
 pub mod patch;
+pub mod path;
 pub mod podsecurity;
 pub mod quantity;
 pub mod rbac;

@@ -2,6 +2,8 @@
 //! methods with the identity it authenticated as; the request pipeline behind them decodes,
 //! defaults, validates, admits, authorises and persists, and answers with objects or a [`Status`].
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value, json};
 
 use super::kinds::{self, Ctx};
@@ -409,6 +411,11 @@ impl<'w> Api<'w> {
     }
 
     pub fn get(&self, user: &UserInfo, res: &ResourceInfo, namespace: Option<&str>, name: &str) -> Result<Value, Status> {
+        self.get_shared(user, res, namespace, name).map(Arc::unwrap_or_clone)
+    }
+
+    /// [`Api::get`] answering the stored object itself (see [`Api::list_shared`]).
+    pub fn get_shared(&self, user: &UserInfo, res: &ResourceInfo, namespace: Option<&str>, name: &str) -> Result<Arc<Value>, Status> {
         let ns = if res.namespaced { namespace.unwrap_or("default") } else { "" };
         self.warn_deprecated(res);
         self.check(user, "get", res, ns, name)?;
@@ -416,6 +423,7 @@ impl<'w> Api<'w> {
             return super::componentstatus::list(&self.cluster.store)
                 .into_iter()
                 .find(|c| c.pointer("/metadata/name").and_then(Value::as_str) == Some(name))
+                .map(Arc::new)
                 .ok_or_else(|| Status::not_found(res, name));
         }
         if let Some((parent, sub)) = res.name.split_once('/') {
@@ -427,23 +435,35 @@ impl<'w> Api<'w> {
             };
             let obj = self.cluster.store.get(parent_res, ns, name).cloned().ok_or_else(|| Status::not_found(parent_res, name))?;
             return match sub {
-                "scale" => Ok(scale_of(&obj, parent_res)),
-                "status" => Ok(obj),
+                "scale" => Ok(Arc::new(scale_of(&obj, parent_res))),
+                "status" => Ok(Arc::new(obj)),
                 _ => Err(Status::method_not_allowed()),
             };
         }
-        self.cluster.store.get(res, ns, name).cloned().ok_or_else(|| Status::not_found(res, name))
+        self.cluster.store.get_shared(res, ns, name).cloned().ok_or_else(|| Status::not_found(res, name))
     }
 
     /// Lists objects of one namespace, or of all namespaces when `namespace` is `None`.
     pub fn list(&self, user: &UserInfo, res: &ResourceInfo, namespace: Option<&str>, opts: &ListOptions) -> Result<Vec<Value>, Status> {
+        Ok(self.list_shared(user, res, namespace, opts)?.into_iter().map(Arc::unwrap_or_clone).collect())
+    }
+
+    /// [`Api::list`] answering the stored objects themselves: read-only callers (`get`,
+    /// `describe`) list thousands of objects without copying them.
+    pub fn list_shared(
+        &self,
+        user: &UserInfo,
+        res: &ResourceInfo,
+        namespace: Option<&str>,
+        opts: &ListOptions,
+    ) -> Result<Vec<Arc<Value>>, Status> {
         self.warn_deprecated(res);
         self.check(user, "list", res, if res.namespaced { namespace.unwrap_or("") } else { "" }, "")?;
         let filter = super::selector::ListFilter::from_options(res, opts).map_err(Status::bad_request)?;
         if res.group.is_empty() && res.name == "componentstatuses" {
-            return Ok(super::componentstatus::list(&self.cluster.store).into_iter().filter(|o| filter.matches(o)).collect());
+            return Ok(super::componentstatus::list(&self.cluster.store).into_iter().filter(|o| filter.matches(o)).map(Arc::new).collect());
         }
-        Ok(self.cluster.store.list(res, namespace).filter(|o| filter.matches(o)).cloned().collect())
+        Ok(self.cluster.store.list_shared(res, namespace).filter(|o| filter.matches(o)).cloned().collect())
     }
 
     /// Replaces an object (PUT).

@@ -3,17 +3,21 @@
 //! cluster, and `etcdctl get / --prefix --keys-only` can show real-looking keys.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::ResourceInfo;
 
+/// Objects are shared (`Arc`): copying a world (every fresh default world is a copy of the one
+/// built at start-up) and listing for read-only verbs copy pointers, not JSON trees; a write
+/// copies only the object it changes.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Store {
     /// The last resourceVersion handed out (etcd's revision).
     pub revision: u64,
-    objects: BTreeMap<String, Value>,
+    objects: BTreeMap<String, Arc<Value>>,
 }
 
 /// The etcd key prefix of a resource, as the kube-apiserver lays it out: core and most built-in
@@ -38,15 +42,26 @@ pub fn object_key(res: &ResourceInfo, namespace: &str, name: &str) -> String {
 
 impl Store {
     pub fn get(&self, res: &ResourceInfo, namespace: &str, name: &str) -> Option<&Value> {
+        self.get_shared(res, namespace, name).map(Arc::as_ref)
+    }
+
+    /// The stored object itself, for readers that keep it beyond the borrow of the store.
+    pub fn get_shared(&self, res: &ResourceInfo, namespace: &str, name: &str) -> Option<&Arc<Value>> {
         self.objects.get(&object_key(res, namespace, name))
     }
 
+    /// The object for an in-place change (copied first when a copy of the world shares it).
     pub fn get_mut(&mut self, res: &ResourceInfo, namespace: &str, name: &str) -> Option<&mut Value> {
-        self.objects.get_mut(&object_key(res, namespace, name))
+        self.objects.get_mut(&object_key(res, namespace, name)).map(Arc::make_mut)
     }
 
     /// Objects of a resource, in one namespace or (`None`) all, in key order.
     pub fn list(&self, res: &ResourceInfo, namespace: Option<&str>) -> impl Iterator<Item = &Value> {
+        self.list_shared(res, namespace).map(Arc::as_ref)
+    }
+
+    /// [`Store::list`] yielding the shared objects.
+    pub fn list_shared(&self, res: &ResourceInfo, namespace: Option<&str>) -> impl Iterator<Item = &Arc<Value>> {
         let prefix = match namespace {
             Some(ns) if res.namespaced => format!("{}/{ns}/", resource_prefix(res)),
             _ => format!("{}/", resource_prefix(res)),
@@ -67,12 +82,12 @@ impl Store {
         if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
             meta.insert("resourceVersion".into(), Value::String(self.revision.to_string()));
         }
-        self.objects.insert(object_key(res, namespace, name), obj.clone());
+        self.objects.insert(object_key(res, namespace, name), Arc::new(obj.clone()));
         obj
     }
 
     pub fn remove(&mut self, res: &ResourceInfo, namespace: &str, name: &str) -> Option<Value> {
-        let removed = self.objects.remove(&object_key(res, namespace, name));
+        let removed = self.objects.remove(&object_key(res, namespace, name)).map(Arc::unwrap_or_clone);
         if removed.is_some() {
             self.revision += 1;
         }
@@ -85,7 +100,7 @@ impl Store {
     }
 
     pub fn get_key(&self, key: &str) -> Option<&Value> {
-        self.objects.get(key)
+        self.objects.get(key).map(Arc::as_ref)
     }
 
     /// Replaces the object under `key`, stamping the next resourceVersion.
@@ -94,11 +109,11 @@ impl Store {
         if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
             meta.insert("resourceVersion".into(), Value::String(self.revision.to_string()));
         }
-        self.objects.insert(key.to_string(), obj);
+        self.objects.insert(key.to_string(), Arc::new(obj));
     }
 
     pub fn remove_key(&mut self, key: &str) -> Option<Value> {
-        let removed = self.objects.remove(key);
+        let removed = self.objects.remove(key).map(Arc::unwrap_or_clone);
         if removed.is_some() {
             self.revision += 1;
         }
@@ -107,7 +122,7 @@ impl Store {
 
     /// Every key and object, in key order (for etcd snapshots and `etcdctl get`).
     pub fn entries(&self) -> impl Iterator<Item = (&String, &Value)> {
-        self.objects.iter()
+        self.objects.iter().map(|(k, v)| (k, v.as_ref()))
     }
 
     pub fn len(&self) -> usize {

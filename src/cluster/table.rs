@@ -11,7 +11,11 @@ pub mod duration;
 pub mod jsonpath;
 pub mod misc;
 
+use std::sync::Arc;
+
 use serde_json::Value;
+
+use crate::cluster::path::at;
 
 pub use duration::{human_duration, short_human_duration};
 
@@ -70,9 +74,10 @@ impl From<bool> for Cell {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     pub cells: Vec<Cell>,
-    /// The object's type and metadata, as the real server sends `PartialObjectMetadata` with each
-    /// row (kubectl reads namespace and labels from it).
-    pub object: Value,
+    /// The object the row shows. The real server sends its `PartialObjectMetadata` with each row
+    /// and kubectl reads only namespace and labels from it; sharing the stored object gives the
+    /// same answers without copying metadata for every row of a big list.
+    pub object: Arc<Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -104,40 +109,28 @@ fn printer_for(group: &str, kind: &str) -> Option<&'static Printer> {
 }
 
 /// Converts objects of one resource into the Table the API server would answer.
-pub fn convert(group: &str, kind: &str, objects: &[Value], ctx: &Ctx<'_>) -> Table {
+pub fn convert(group: &str, kind: &str, objects: &[Arc<Value>], ctx: &Ctx<'_>) -> Table {
     if let Some(crd) = ctx.crd {
         return custom_resource_table(crd, objects, ctx);
     }
     match printer_for(group, kind) {
         Some(p) => Table {
             columns: p.columns.iter().map(|(n, pr)| Column { name: (*n).to_string(), priority: *pr }).collect(),
-            rows: objects.iter().map(|o| Row { cells: (p.row)(o, ctx), object: partial_metadata(o) }).collect(),
+            rows: objects.iter().map(|o| Row { cells: (p.row)(o, ctx), object: Arc::clone(o) }).collect(),
         },
         None => default_table(objects),
     }
 }
 
-/// `apiVersion`, `kind` and `metadata` of an object: what a Table row carries. Copying only these
-/// keeps tables of thousands of objects cheap.
-pub fn partial_metadata(o: &Value) -> Value {
-    let mut m = serde_json::Map::new();
-    for key in ["apiVersion", "kind", "metadata"] {
-        if let Some(v) = o.get(key) {
-            m.insert(key.to_string(), v.clone());
-        }
-    }
-    Value::Object(m)
-}
-
 /// apiserver's `defaultTableConvertor`: NAME and CREATED AT (RFC 3339, UTC).
-pub fn default_table(objects: &[Value]) -> Table {
+pub fn default_table(objects: &[Arc<Value>]) -> Table {
     Table {
         columns: vec![Column { name: "Name".into(), priority: 0 }, Column { name: "Created At".into(), priority: 0 }],
         rows: objects
             .iter()
             .map(|o| Row {
                 cells: vec![name(o).into(), str_at(o, "/metadata/creationTimestamp").unwrap_or_default().into()],
-                object: partial_metadata(o),
+                object: Arc::clone(o),
             })
             .collect(),
     }
@@ -145,7 +138,7 @@ pub fn default_table(objects: &[Value]) -> Table {
 
 /// A custom resource's table: NAME, the CRD's `additionalPrinterColumns` of the served version,
 /// or NAME and AGE without them.
-fn custom_resource_table(crd: &Value, objects: &[Value], ctx: &Ctx<'_>) -> Table {
+fn custom_resource_table(crd: &Value, objects: &[Arc<Value>], ctx: &Ctx<'_>) -> Table {
     let version = crd
         .pointer("/spec/versions")
         .and_then(Value::as_array)
@@ -154,8 +147,7 @@ fn custom_resource_table(crd: &Value, objects: &[Value], ctx: &Ctx<'_>) -> Table
     let mut columns = vec![Column { name: "Name".into(), priority: 0 }];
     if extra.is_empty() {
         columns.push(Column { name: "Age".into(), priority: 0 });
-        let rows =
-            objects.iter().map(|o| Row { cells: vec![name(o).into(), age(o, ctx.now).into()], object: partial_metadata(o) }).collect();
+        let rows = objects.iter().map(|o| Row { cells: vec![name(o).into(), age(o, ctx.now).into()], object: Arc::clone(o) }).collect();
         return Table { columns, rows };
     }
     for c in &extra {
@@ -187,7 +179,7 @@ fn custom_resource_table(crd: &Value, objects: &[Value], ctx: &Ctx<'_>) -> Table
                 };
                 cells.push(cell);
             }
-            Row { cells, object: partial_metadata(o) }
+            Row { cells, object: Arc::clone(o) }
         })
         .collect();
     Table { columns, rows }
@@ -200,20 +192,20 @@ pub fn name(o: &Value) -> String {
 }
 
 pub fn str_at(o: &Value, ptr: &str) -> Option<String> {
-    o.pointer(ptr).and_then(Value::as_str).map(str::to_string)
+    at(o, ptr).and_then(Value::as_str).map(str::to_string)
 }
 
 pub fn int_at(o: &Value, ptr: &str) -> i64 {
-    o.pointer(ptr).and_then(Value::as_i64).unwrap_or(0)
+    at(o, ptr).and_then(Value::as_i64).unwrap_or(0)
 }
 
 pub fn arr_at<'a>(o: &'a Value, ptr: &str) -> &'a [Value] {
-    o.pointer(ptr).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    at(o, ptr).and_then(Value::as_array).map_or(&[], Vec::as_slice)
 }
 
 /// `translateTimestampSince`: the age of a timestamp field, `<unknown>` when unset.
 pub fn since(o: &Value, ptr: &str, now: i64) -> String {
-    match o.pointer(ptr).and_then(Value::as_str).and_then(duration::parse_time) {
+    match at(o, ptr).and_then(Value::as_str).and_then(duration::parse_time) {
         Some(t) => human_duration(now - t),
         None => "<unknown>".into(),
     }

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::{Cell, Printer, age, containers_and_images, int_at, name};
+use crate::cluster::path::at;
 use crate::cluster::selector::{format_label_selector, format_labels, string_map};
 
 pub fn printer(group: &str, kind: &str) -> Option<&'static Printer> {
@@ -21,11 +22,11 @@ pub fn printer(group: &str, kind: &str) -> Option<&'static Printer> {
 }
 
 fn replicas(o: &Value) -> i64 {
-    o.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(1)
+    at(o, "/spec/replicas").and_then(Value::as_i64).unwrap_or(1)
 }
 
 fn template(o: &Value) -> (String, String) {
-    containers_and_images(o.pointer("/spec/template/spec"))
+    containers_and_images(at(o, "/spec/template/spec"))
 }
 
 static DEPLOYMENT: Printer = Printer {
@@ -42,7 +43,7 @@ static DEPLOYMENT: Printer = Printer {
     row: |o, ctx| {
         let (c, i) = template(o);
         // An empty selector prints an empty cell here (LabelSelectorAsSelector's String).
-        let sel = crate::cluster::selector::from_label_selector_object(o.pointer("/spec/selector").unwrap_or(&Value::Null)).to_string();
+        let sel = crate::cluster::selector::from_label_selector_object(at(o, "/spec/selector").unwrap_or(&Value::Null)).to_string();
         vec![
             name(o).into(),
             format!("{}/{}", int_at(o, "/status/readyReplicas"), replicas(o)).into(),
@@ -60,7 +61,7 @@ static REPLICASET: Printer = Printer {
     columns: &[("Name", 0), ("Desired", 0), ("Current", 0), ("Ready", 0), ("Age", 0), ("Containers", 1), ("Images", 1), ("Selector", 1)],
     row: |o, ctx| {
         let (c, i) = template(o);
-        let sel = crate::cluster::selector::from_label_selector_object(o.pointer("/spec/selector").unwrap_or(&Value::Null)).to_string();
+        let sel = crate::cluster::selector::from_label_selector_object(at(o, "/spec/selector").unwrap_or(&Value::Null)).to_string();
         vec![
             name(o).into(),
             Cell::Int(replicas(o)),
@@ -97,11 +98,11 @@ static DAEMONSET: Printer = Printer {
             Cell::Int(int_at(o, "/status/numberReady")),
             Cell::Int(int_at(o, "/status/updatedNumberScheduled")),
             Cell::Int(int_at(o, "/status/numberAvailable")),
-            format_labels(&string_map(o.pointer("/spec/template/spec/nodeSelector"))).into(),
+            format_labels(&string_map(at(o, "/spec/template/spec/nodeSelector"))).into(),
             age(o, ctx.now).into(),
             c.into(),
             i.into(),
-            format_label_selector(o.pointer("/spec/selector")).into(),
+            format_label_selector(at(o, "/spec/selector")).into(),
         ]
     },
 };

@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use super::{Cell, Ctx, Printer, age, arr_at, containers_and_images, int_at, name, or, str_at};
+use crate::cluster::path::at;
 use crate::cluster::selector::format_label_selector;
 
 pub fn printer(group: &str, kind: &str) -> Option<&'static Printer> {
@@ -28,7 +29,7 @@ pub fn job_status(o: &Value) -> &'static str {
         "Complete"
     } else if condition(o, "Failed") {
         "Failed"
-    } else if o.pointer("/metadata/deletionTimestamp").is_some_and(|v| !v.is_null()) {
+    } else if at(o, "/metadata/deletionTimestamp").is_some_and(|v| !v.is_null()) {
         "Terminating"
     } else if condition(o, "Suspended") {
         "Suspended"
@@ -44,10 +45,10 @@ pub fn job_status(o: &Value) -> &'static str {
 /// Job COMPLETIONS.
 pub fn job_completions(o: &Value) -> String {
     let succeeded = int_at(o, "/status/succeeded");
-    match o.pointer("/spec/completions").and_then(Value::as_i64) {
+    match at(o, "/spec/completions").and_then(Value::as_i64) {
         Some(c) => format!("{succeeded}/{c}"),
         None => {
-            let p = o.pointer("/spec/parallelism").and_then(Value::as_i64).unwrap_or(1);
+            let p = at(o, "/spec/parallelism").and_then(Value::as_i64).unwrap_or(1);
             if p > 1 { format!("{succeeded}/1 of {p}") } else { format!("{succeeded}/1") }
         }
     }
@@ -55,7 +56,7 @@ pub fn job_completions(o: &Value) -> String {
 
 /// Job DURATION.
 pub fn job_duration(o: &Value, now: i64) -> String {
-    let t = |p: &str| o.pointer(p).and_then(Value::as_str).and_then(super::duration::parse_time);
+    let t = |p: &str| at(o, p).and_then(Value::as_str).and_then(super::duration::parse_time);
     match (t("/status/startTime"), t("/status/completionTime")) {
         (None, _) => String::new(),
         (Some(s), None) => super::human_duration(now - s),
@@ -75,8 +76,8 @@ static JOB: Printer = Printer {
         ("Selector", 1),
     ],
     row: |o, ctx| {
-        let (c, i) = containers_and_images(o.pointer("/spec/template/spec"));
-        let sel = crate::cluster::selector::from_label_selector_object(o.pointer("/spec/selector").unwrap_or(&Value::Null)).to_string();
+        let (c, i) = containers_and_images(at(o, "/spec/template/spec"));
+        let sel = crate::cluster::selector::from_label_selector_object(at(o, "/spec/selector").unwrap_or(&Value::Null)).to_string();
         vec![
             name(o).into(),
             job_status(o).into(),
@@ -107,13 +108,13 @@ static CRONJOB: Printer = Printer {
 };
 
 fn cronjob_row(o: &Value, ctx: &Ctx<'_>) -> Vec<Cell> {
-    let (c, i) = containers_and_images(o.pointer("/spec/jobTemplate/spec/template/spec"));
-    let suspend = match o.pointer("/spec/suspend").and_then(Value::as_bool) {
+    let (c, i) = containers_and_images(at(o, "/spec/jobTemplate/spec/template/spec"));
+    let suspend = match at(o, "/spec/suspend").and_then(Value::as_bool) {
         Some(true) => "True",
         Some(false) => "False",
         None => "<unset>",
     };
-    let last = if o.pointer("/status/lastScheduleTime").and_then(Value::as_str).is_some() {
+    let last = if at(o, "/status/lastScheduleTime").and_then(Value::as_str).is_some() {
         super::since(o, "/status/lastScheduleTime", ctx.now)
     } else {
         "<none>".to_string()
@@ -128,6 +129,6 @@ fn cronjob_row(o: &Value, ctx: &Ctx<'_>) -> Vec<Cell> {
         age(o, ctx.now).into(),
         c.into(),
         i.into(),
-        format_label_selector(o.pointer("/spec/jobTemplate/spec/selector")).into(),
+        format_label_selector(at(o, "/spec/jobTemplate/spec/selector")).into(),
     ]
 }

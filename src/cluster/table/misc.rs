@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::{Cell, Ctx, Printer, age, arr_at, capped, int_at, name, or, str_at};
+use crate::cluster::path::at;
 use crate::cluster::selector::format_label_selector;
 
 pub fn printer(group: &str, kind: &str) -> Option<&'static Printer> {
@@ -50,7 +51,7 @@ static ROLEBINDING: Printer = Printer {
 };
 
 fn is_default_class(o: &Value) -> bool {
-    let ann = |k: &str| o.pointer(&format!("/metadata/annotations/{}", k.replace('/', "~1"))).and_then(Value::as_str) == Some("true");
+    let ann = |k: &str| at(o, &format!("/metadata/annotations/{}", k.replace('/', "~1"))).and_then(Value::as_str) == Some("true");
     ann("storageclass.kubernetes.io/is-default-class") || ann("storageclass.beta.kubernetes.io/is-default-class")
 }
 
@@ -80,7 +81,7 @@ static VOLUMEATTACHMENT: Printer = Printer {
             str_at(o, "/spec/attacher").unwrap_or_default().into(),
             str_at(o, "/spec/source/persistentVolumeName").unwrap_or_default().into(),
             str_at(o, "/spec/nodeName").unwrap_or_default().into(),
-            Cell::Bool(o.pointer("/status/attached").and_then(Value::as_bool).unwrap_or(false)),
+            Cell::Bool(at(o, "/status/attached").and_then(Value::as_bool).unwrap_or(false)),
             age(o, ctx.now).into(),
         ]
     },
@@ -98,8 +99,8 @@ static CSIDRIVER: Printer = Printer {
         ("Age", 0),
     ],
     row: |o, ctx| {
-        let b = |p: &str, d: bool| Cell::Bool(o.pointer(p).and_then(Value::as_bool).unwrap_or(d));
-        let tokens = match o.pointer("/spec/tokenRequests").and_then(Value::as_array) {
+        let b = |p: &str, d: bool| Cell::Bool(at(o, p).and_then(Value::as_bool).unwrap_or(d));
+        let tokens = match at(o, "/spec/tokenRequests").and_then(Value::as_array) {
             None => "<unset>".to_string(),
             Some(t) => t.iter().filter_map(|r| r.get("audience").and_then(Value::as_str)).collect::<Vec<_>>().join(","),
         };
@@ -147,7 +148,7 @@ fn ingress_row(o: &Value, ctx: &Ctx<'_>) -> Vec<Cell> {
 static INGRESSCLASS: Printer = Printer {
     columns: &[("Name", 0), ("Controller", 0), ("Parameters", 0), ("Age", 0)],
     row: |o, ctx| {
-        let params = match o.pointer("/spec/parameters") {
+        let params = match at(o, "/spec/parameters") {
             Some(p) if p.is_object() => {
                 let kind = p.get("kind").and_then(Value::as_str).unwrap_or_default();
                 let n = p.get("name").and_then(Value::as_str).unwrap_or_default();
@@ -164,7 +165,7 @@ static INGRESSCLASS: Printer = Printer {
 
 static NETWORKPOLICY: Printer = Printer {
     columns: &[("Name", 0), ("Pod-Selector", 0), ("Age", 0)],
-    row: |o, ctx| vec![name(o).into(), format_label_selector(o.pointer("/spec/podSelector")).into(), age(o, ctx.now).into()],
+    row: |o, ctx| vec![name(o).into(), format_label_selector(at(o, "/spec/podSelector")).into(), age(o, ctx.now).into()],
 };
 
 static HPA: Printer = Printer {
@@ -175,7 +176,7 @@ static HPA: Printer = Printer {
             str_at(o, "/spec/scaleTargetRef/kind").unwrap_or_default(),
             str_at(o, "/spec/scaleTargetRef/name").unwrap_or_default()
         );
-        let min = o.pointer("/spec/minReplicas").and_then(Value::as_i64).map_or_else(|| "<unset>".to_string(), |m| m.to_string());
+        let min = at(o, "/spec/minReplicas").and_then(Value::as_i64).map_or_else(|| "<unset>".to_string(), |m| m.to_string());
         vec![
             name(o).into(),
             reference.into(),
@@ -203,34 +204,32 @@ fn hpa_targets(o: &Value) -> String {
         let entry = match ty {
             "Resource" | "ContainerResource" => {
                 let key = if ty == "Resource" { "resource" } else { "containerResource" };
-                let rname = spec.pointer(&format!("/{key}/name")).and_then(Value::as_str).unwrap_or_default();
-                if let Some(util) = spec.pointer(&format!("/{key}/target/averageUtilization")).and_then(Value::as_i64) {
+                let rname = at(spec, &format!("/{key}/name")).and_then(Value::as_str).unwrap_or_default();
+                if let Some(util) = at(spec, &format!("/{key}/target/averageUtilization")).and_then(Value::as_i64) {
                     let cur = status
-                        .and_then(|s| s.pointer(&format!("/{key}/current/averageUtilization")))
+                        .and_then(|s| at(s, &format!("/{key}/current/averageUtilization")))
                         .and_then(Value::as_i64)
                         .map_or_else(|| "<unknown>".to_string(), |c| format!("{c}%"));
                     format!("{rname}: {cur}/{util}%")
                 } else {
-                    let target = q(spec.pointer(&format!("/{key}/target/averageValue"))).unwrap_or_default();
-                    let cur =
-                        q(status.and_then(|s| s.pointer(&format!("/{key}/current/averageValue")))).unwrap_or_else(|| "<unknown>".into());
+                    let target = q(at(spec, &format!("/{key}/target/averageValue"))).unwrap_or_default();
+                    let cur = q(status.and_then(|s| at(s, &format!("/{key}/current/averageValue")))).unwrap_or_else(|| "<unknown>".into());
                     format!("{rname}: {cur}/{target}")
                 }
             }
             "Pods" => {
-                let target = q(spec.pointer("/pods/target/averageValue")).unwrap_or_default();
-                let cur = q(status.and_then(|s| s.pointer("/pods/current/averageValue"))).unwrap_or_else(|| "<unknown>".into());
+                let target = q(at(spec, "/pods/target/averageValue")).unwrap_or_default();
+                let cur = q(status.and_then(|s| at(s, "/pods/current/averageValue"))).unwrap_or_else(|| "<unknown>".into());
                 format!("{cur}/{target}")
             }
             "Object" | "External" => {
                 let key = if ty == "Object" { "object" } else { "external" };
-                if let Some(avg) = q(spec.pointer(&format!("/{key}/target/averageValue"))) {
-                    let cur =
-                        q(status.and_then(|s| s.pointer(&format!("/{key}/current/averageValue")))).unwrap_or_else(|| "<unknown>".into());
+                if let Some(avg) = q(at(spec, &format!("/{key}/target/averageValue"))) {
+                    let cur = q(status.and_then(|s| at(s, &format!("/{key}/current/averageValue")))).unwrap_or_else(|| "<unknown>".into());
                     format!("{cur}/{avg} (avg)")
                 } else {
-                    let target = q(spec.pointer(&format!("/{key}/target/value"))).unwrap_or_default();
-                    let cur = q(status.and_then(|s| s.pointer(&format!("/{key}/current/value")))).unwrap_or_else(|| "<unknown>".into());
+                    let target = q(at(spec, &format!("/{key}/target/value"))).unwrap_or_default();
+                    let cur = q(status.and_then(|s| at(s, &format!("/{key}/current/value")))).unwrap_or_else(|| "<unknown>".into());
                     format!("{cur}/{target}")
                 }
             }
@@ -244,7 +243,7 @@ fn hpa_targets(o: &Value) -> String {
 static PDB: Printer = Printer {
     columns: &[("Name", 0), ("Min Available", 0), ("Max Unavailable", 0), ("Allowed Disruptions", 0), ("Age", 0)],
     row: |o, ctx| {
-        let ios = |p: &str| o.pointer(p).map_or_else(|| "N/A".to_string(), |v| v.as_str().map_or_else(|| v.to_string(), str::to_string));
+        let ios = |p: &str| at(o, p).map_or_else(|| "N/A".to_string(), |v| v.as_str().map_or_else(|| v.to_string(), str::to_string));
         vec![
             name(o).into(),
             ios("/spec/minAvailable").into(),
@@ -283,10 +282,10 @@ static CSR: Printer = Printer {
         if has("Failed") {
             cond.push_str(",Failed");
         }
-        if o.pointer("/status/certificate").and_then(Value::as_str).is_some_and(|c| !c.is_empty()) {
+        if at(o, "/status/certificate").and_then(Value::as_str).is_some_and(|c| !c.is_empty()) {
             cond.push_str(",Issued");
         }
-        let dur = o.pointer("/spec/expirationSeconds").and_then(Value::as_i64).map_or_else(|| "<none>".to_string(), super::human_duration);
+        let dur = at(o, "/spec/expirationSeconds").and_then(Value::as_i64).map_or_else(|| "<none>".to_string(), super::human_duration);
         vec![
             name(o).into(),
             age(o, ctx.now).into(),

@@ -23,26 +23,7 @@ const FLAGS: &[FlagDef] = &[
 /// Lays rows out as kubectl's tabwriter does (minimum cell width 6, padding 3; the last cell of
 /// a row is not padded).
 pub fn tabwrite(rows: &[Vec<String>]) -> String {
-    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut widths = vec![0usize; cols];
-    for row in rows {
-        for (i, cell) in row.iter().enumerate() {
-            if i + 1 < row.len() {
-                widths[i] = widths[i].max((cell.chars().count() + 3).max(6));
-            }
-        }
-    }
-    let mut out = String::new();
-    for row in rows {
-        for (i, cell) in row.iter().enumerate() {
-            out.push_str(cell);
-            if i + 1 < row.len() {
-                out.push_str(&" ".repeat(widths[i] - cell.chars().count()));
-            }
-        }
-        out.push('\n');
-    }
-    out
+    super::printers::table::tabwrite_rows(rows, 6, 3)
 }
 
 /// The registry a verb should list: the live cluster's, or — for `--cached` with a discovery

@@ -156,7 +156,7 @@ fn run_parsed(ctx: &mut Ctx<'_>, parsed: &Parsed) -> Result<i32, String> {
     let scope = Scope { namespace: (!all_namespaces).then(|| conn.namespace.clone()), label_selector, field_selector: None };
     let (fetched, mut errs) = fetch::fetch(&api, &conn.user, &resolved.targets, &scope);
     let mut objects: Vec<(ResourceInfo, Value)> =
-        fetched.iter().flat_map(|f| f.objects.iter().map(move |o| (f.res.clone(), o.clone()))).collect();
+        fetched.iter().flat_map(|f| f.objects.iter().map(move |o| (f.res.clone(), Value::clone(o)))).collect();
     // `describe TYPE prefix`: a single missing name falls back to every object whose name starts with it.
     if parsed.args.len() == 2 && !parsed.args[0].contains('/') && errs.len() == 1 && errs[0].reason == Reason::NotFound {
         let prefix = parsed.args[1].clone();
@@ -165,7 +165,7 @@ fn run_parsed(ctx: &mut Ctx<'_>, parsed: &Parsed) -> Result<i32, String> {
         let (all, _) = fetch::fetch(&api, &conn.user, &listed, &Scope { label_selector: None, ..scope.clone() });
         let matching: Vec<(ResourceInfo, Value)> = all
             .iter()
-            .flat_map(|f| f.objects.iter().map(move |o| (f.res.clone(), o.clone())))
+            .flat_map(|f| f.objects.iter().map(move |o| (f.res.clone(), Value::clone(o))))
             .filter(|(_, o)| o.pointer("/metadata/name").and_then(Value::as_str).is_some_and(|n| n.starts_with(&prefix)))
             .collect();
         if !matching.is_empty() {

@@ -6,6 +6,8 @@ pub mod args;
 pub mod fetch;
 pub mod sort;
 
+use std::sync::Arc;
+
 use serde_json::{Value, json};
 
 use super::flags::{FlagDef, FlagKind, Parsed};
@@ -181,7 +183,7 @@ fn run_parsed(ctx: &mut Ctx<'_>, parsed: &Parsed) -> Result<i32, String> {
             }
         }
     } else {
-        let mut items: Vec<Value> = fetched.iter().flat_map(|f| f.objects.iter().cloned()).collect();
+        let mut items: Vec<Value> = fetched.iter().flat_map(|f| f.objects.iter().map(|o| Value::clone(o))).collect();
         if !show_managed {
             for o in &mut items {
                 if let Some(m) = o.get_mut("metadata").and_then(Value::as_object_mut) {
@@ -257,8 +259,8 @@ fn print_tables(api: &Api<'_>, user: &UserInfo, fetched: &[Fetched], opts: &Tabl
     let mut out = String::new();
     for (res, parts) in &groups {
         // One fetch (the usual case) is converted in place; only merged runs are copied.
-        let merged: Vec<Value>;
-        let objects: &[Value] = if let [one] = parts.as_slice() {
+        let merged: Vec<Arc<Value>>;
+        let objects: &[Arc<Value>] = if let [one] = parts.as_slice() {
             &one.objects
         } else {
             merged = parts.iter().flat_map(|p| p.objects.iter().cloned()).collect();

@@ -1,6 +1,8 @@
 //! Fetching what the arguments name: lists (with selectors) or named GETs, with kubectl's
 //! error wording around the API server's statuses.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use super::args::Target;
@@ -10,7 +12,8 @@ use crate::cluster::{Api, ListOptions, Reason, ResourceInfo, Status, UserInfo};
 #[derive(Debug, Clone)]
 pub struct Fetched {
     pub res: ResourceInfo,
-    pub objects: Vec<Value>,
+    /// The stored objects themselves (shared, not copied).
+    pub objects: Vec<Arc<Value>>,
     /// Whether this came from a list (an empty list still counts as a fetched resource).
     pub listed: bool,
 }
@@ -37,7 +40,7 @@ pub fn fetch(api: &Api<'_>, user: &UserInfo, targets: &[Target], scope: &Scope) 
         let ns = if t.res.namespaced { t.namespace.as_deref().or(scope.namespace.as_deref()) } else { None };
         if t.names.is_empty() {
             let opts = ListOptions { label_selector: scope.label_selector.clone(), field_selector: scope.field_selector.clone() };
-            match api.list(user, &t.res, ns, &opts) {
+            match api.list_shared(user, &t.res, ns, &opts) {
                 Ok(objects) => out.push(Fetched { res: t.res.clone(), objects, listed: true }),
                 Err(mut st) => {
                     // The builder says which list failed (cli-runtime `resource/selector.go`).
@@ -61,7 +64,7 @@ pub fn fetch(api: &Api<'_>, user: &UserInfo, targets: &[Target], scope: &Scope) 
         }
         let mut objects = Vec::new();
         for name in &t.names {
-            match api.get(user, &t.res, ns, name) {
+            match api.get_shared(user, &t.res, ns, name) {
                 Ok(o) => objects.push(o),
                 Err(st) => errs.push(namespace_or(api, user, ns, st)),
             }

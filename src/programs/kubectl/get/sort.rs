@@ -4,28 +4,29 @@
 
 use std::cmp::Ordering;
 
+use std::borrow::Borrow;
+
 use serde_json::Value;
 
 use crate::cluster::table::jsonpath::Template;
 
-/// Sorts objects by the value `expr` (already in `{.a.b}` form) finds in each.
-pub fn sort_objects(objects: &mut [Value], expr: &str) -> Result<(), String> {
+/// Sorts objects by the value `expr` (already in `{.a.b}` form) finds in each (stable, like
+/// kubectl's `sort.Stable`).
+pub fn sort_objects<T: Borrow<Value>>(objects: &mut Vec<T>, expr: &str) -> Result<(), String> {
     if objects.is_empty() {
         return Ok(());
     }
     let t = Template::parse(expr).map_err(|e| format!("error parsing jsonpath {expr}, {e}"))?;
-    let mut keyed: Vec<(Option<Value>, Value)> = Vec::new();
+    let mut keys: Vec<Option<Value>> = Vec::with_capacity(objects.len());
     for o in objects.iter() {
-        let v = t.find_results(o).map_err(|e| e.to_string())?.into_iter().flatten().next();
-        keyed.push((v, o.clone()));
+        keys.push(t.find_results(o.borrow()).map_err(|e| e.to_string())?.into_iter().flatten().next());
     }
-    if keyed.iter().all(|(k, _)| k.is_none()) {
+    if keys.iter().all(Option::is_none) {
         return Err(format!("couldn't find any field with path {expr:?} in the list of objects"));
     }
+    let mut keyed: Vec<(Option<Value>, T)> = keys.into_iter().zip(objects.drain(..)).collect();
     keyed.sort_by(|a, b| compare(a.0.as_ref(), b.0.as_ref()));
-    for (slot, (_, o)) in objects.iter_mut().zip(keyed) {
-        *slot = o;
-    }
+    objects.extend(keyed.into_iter().map(|(_, o)| o));
     Ok(())
 }
 

@@ -453,7 +453,7 @@ fn custom_resources_use_their_crd_columns() {
         short_names: vec![],
         categories: vec![],
     };
-    let objs = vec![json!({"metadata": {"name": "w1", "creationTimestamp": ago(&w, 30)}, "spec": {"size": 3}})];
+    let objs = vec![std::sync::Arc::new(json!({"metadata": {"name": "w1", "creationTimestamp": ago(&w, 30)}, "spec": {"size": 3}}))];
     let t = crate::cluster::table::convert(&res.group, &res.kind, &objs, &crate::cluster::table::Ctx { now: w.clock.now, crd: Some(&crd) });
     let text = crate::programs::kubectl::printers::table::render(&t, &Default::default());
     assert_eq!(text, "NAME   SIZE   AGE\nw1     3      30s\n");

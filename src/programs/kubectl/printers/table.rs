@@ -42,7 +42,7 @@ pub fn rows(table: &Table, opts: &TableOptions) -> Vec<Vec<String>> {
     for row in &table.rows {
         let mut l = Vec::new();
         if opts.with_namespace {
-            l.push(row.object.pointer("/metadata/namespace").and_then(|v| v.as_str()).unwrap_or_default().to_string());
+            l.push(crate::cluster::path::at(&row.object, "/metadata/namespace").and_then(|v| v.as_str()).unwrap_or_default().to_string());
         }
         for i in &shown {
             let mut text = cell_text(row.cells.get(*i).unwrap_or(&Cell::Str(String::new())));
@@ -53,12 +53,14 @@ pub fn rows(table: &Table, opts: &TableOptions) -> Vec<Vec<String>> {
             }
             l.push(text);
         }
-        let labels = labels_of(&row.object);
-        for key in &opts.label_columns {
-            l.push(labels.get(key).cloned().unwrap_or_default());
-        }
-        if opts.show_labels {
-            l.push(format_labels(&labels));
+        if opts.show_labels || !opts.label_columns.is_empty() {
+            let labels = labels_of(&row.object);
+            for key in &opts.label_columns {
+                l.push(labels.get(key).cloned().unwrap_or_default());
+            }
+            if opts.show_labels {
+                l.push(format_labels(&labels));
+            }
         }
         lines.push(l);
     }
@@ -69,6 +71,9 @@ pub fn rows(table: &Table, opts: &TableOptions) -> Vec<Vec<String>> {
 /// `...`), terminal escapes made visible.
 pub fn cell_text(cell: &Cell) -> String {
     let raw = cell.display();
+    if !raw.contains(['\n', '\r', '\u{c}', '\u{1b}']) {
+        return raw;
+    }
     let (text, cut) = match raw.find(['\n', '\r', '\u{c}']) {
         Some(i) => (&raw[..i], true),
         None => (raw.as_str(), false),
@@ -85,8 +90,7 @@ pub fn render(table: &Table, opts: &TableOptions) -> String {
     if table.rows.is_empty() {
         return String::new();
     }
-    let text: String = rows(table, opts).iter().map(|l| format!("{}\n", l.join("\t"))).collect();
-    tabwrite(&text, 6, 3)
+    tabwrite_rows(&rows(table, opts), 6, 3)
 }
 
 /// Go's `text/tabwriter` with space padding: cells end at `\t`, each column block is as wide as
@@ -98,21 +102,27 @@ pub fn tabwrite(text: &str, minwidth: usize, padding: usize) -> String {
     if trailing_newline {
         lines.pop();
     }
-    let mut out = String::new();
-    let mut widths = Vec::new();
-    format_block(&lines, 0, lines.len(), &mut widths, minwidth, padding, &mut out);
+    let mut out = tabwrite_rows(&lines, minwidth, padding);
     if !trailing_newline && out.ends_with('\n') {
         out.pop();
     }
     out
 }
 
-fn width(s: &str) -> usize {
-    s.chars().count()
+/// [`tabwrite`] over lines already split into cells: each line ends with a newline.
+pub fn tabwrite_rows<S: AsRef<str>>(lines: &[Vec<S>], minwidth: usize, padding: usize) -> String {
+    let mut out = String::with_capacity(lines.iter().map(|l| l.iter().map(|c| c.as_ref().len() + padding).sum::<usize>() + 1).sum());
+    let mut widths = Vec::new();
+    format_block(lines, 0, lines.len(), &mut widths, minwidth, padding, &mut out);
+    out
 }
 
-fn format_block(
-    lines: &[Vec<&str>],
+fn width(s: &str) -> usize {
+    if s.is_ascii() { s.len() } else { s.chars().count() }
+}
+
+fn format_block<S: AsRef<str>>(
+    lines: &[Vec<S>],
     line0: usize,
     line1: usize,
     widths: &mut Vec<usize>,
@@ -132,7 +142,7 @@ fn format_block(
         start = this;
         let mut w = minwidth;
         while this < line1 && column + 1 < lines[this].len() {
-            w = w.max(width(lines[this][column]) + padding);
+            w = w.max(width(lines[this][column].as_ref()) + padding);
             this += 1;
         }
         widths.push(w);
@@ -143,9 +153,10 @@ fn format_block(
     write_lines(lines, start, line1, widths, out);
 }
 
-fn write_lines(lines: &[Vec<&str>], from: usize, to: usize, widths: &[usize], out: &mut String) {
+fn write_lines<S: AsRef<str>>(lines: &[Vec<S>], from: usize, to: usize, widths: &[usize], out: &mut String) {
     for line in &lines[from..to] {
         for (j, cell) in line.iter().enumerate() {
+            let cell = cell.as_ref();
             out.push_str(cell);
             if j < widths.len() && j + 1 < line.len() {
                 for _ in width(cell)..widths[j] {
