@@ -450,6 +450,10 @@ fn resource_quota_admission_and_status() {
     let mut w = default_world();
     let quota = json!({"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "compute-quota"}, "spec": {"hard": {"limits.cpu": "2", "pods": "2"}}});
     create(&mut w, &admin(), "resourcequotas", None, quota).expect("quota");
+    // Regression: nothing used yet read "-0" (an empty f64 sum is negative zero).
+    let api = w.api("kubernetes").expect("cluster");
+    let q = api.get(&admin(), res("resourcequotas"), Some("default"), "compute-quota").expect("get");
+    assert_eq!(q["status"]["used"], json!({"limits.cpu": "0", "pods": "0"}));
     let err = create(&mut w, &admin(), "pods", None, pod("nginx", "nginx")).expect_err("no limits");
     assert_eq!(err.message, "pods \"nginx\" is forbidden: failed quota: compute-quota: must specify limits.cpu for: nginx");
     let with = |name: &str, cpu: &str| {
