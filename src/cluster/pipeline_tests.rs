@@ -271,6 +271,16 @@ fn rbac_decisions() {
     let view = api.get(&admin(), res("clusterroles"), None, "view").expect("view");
     assert!(view["rules"].as_array().is_some_and(|r| !r.is_empty()), "aggregated rules are written into view");
     assert!(api.rules_for(&jane(), "default").iter().any(|r| r.resources == ["pods"]));
+    // Regression: edit (and admin) lacked view's rules, so an editor could not read configmaps.
+    let cm_get = Attributes { verb: "get".into(), resource: "configmaps".into(), namespace: "default".into(), ..Default::default() };
+    for role in ["edit", "admin"] {
+        let rb = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": {"name": format!("bob-{role}")},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role}, "subjects": [{"kind": "User", "name": format!("bob-{role}")}]});
+        create(&mut w, &admin(), "rolebindings", None, rb).expect("binding");
+        let bob = UserInfo { name: format!("bob-{role}"), groups: vec!["system:authenticated".into()] };
+        let api = w.api("kubernetes").expect("cluster");
+        assert_eq!(api.authorize(&bob, &cm_get), Decision::Allow, "{role} includes view");
+    }
 }
 
 #[test]
