@@ -698,6 +698,9 @@ fn csr_approval_goes_through_the_subresource() {
         "spec": {"request": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURSBSRVFVRVNULS0tLS0K", "signerName": "kubernetes.io/kube-apiserver-client", "usages": ["client auth"]}});
     let stored = create(&mut w, &admin(), "certificatesigningrequests", None, csr).expect("csr");
     assert_eq!(stored["status"], json!({}));
+    // Regression: the requester was not recorded (an empty REQUESTOR column).
+    assert_eq!(stored["spec"]["username"], "kubernetes-admin");
+    assert_eq!(stored["spec"]["groups"], json!(["kubeadm:cluster-admins", "system:authenticated"]));
     let mut api = w.api("kubernetes").expect("cluster");
     let reg = api.registry();
     let approval = reg.resources.iter().find(|r| r.name == "certificatesigningrequests/approval").expect("approval").clone();
