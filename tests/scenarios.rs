@@ -105,10 +105,34 @@ fn run_section(section: &Section) -> Result<(), Failed> {
     Err(failures.join("\n").into())
 }
 
+/// The references of `COVERAGE.md` (code spans naming `area/file::section title`, or a `tests/...`
+/// path) that name no section or file: the checklist must not point at tests that are gone.
+fn dangling_references(coverage: &str, names: &[String]) -> Vec<String> {
+    let root = support::manifest_dir();
+    let mut missing = Vec::new();
+    for (i, span) in coverage.split('`').enumerate() {
+        if i % 2 == 0 {
+            continue;
+        }
+        // A `|` inside a table cell is written `\|`.
+        let span = span.replace("\\|", "|");
+        let is_ref = span
+            .split_once("::")
+            .is_some_and(|(file, _)| file.split_once('/').is_some_and(|(a, f)| !a.is_empty() && !f.is_empty() && !file.contains(' ')));
+        if is_ref && !names.contains(&span) {
+            missing.push(format!("no section {span}"));
+        } else if span.starts_with("tests/") && !root.join(&span).exists() {
+            missing.push(format!("no file {span}"));
+        }
+    }
+    missing
+}
+
 fn main() {
     let args = Arguments::from_args();
     let root = support::manifest_dir().join("tests/scenarios");
     let mut trials = Vec::new();
+    let mut names = Vec::new();
     for file in support::files_with_ext(&root, "txt") {
         let rel = file.strip_prefix(&root).unwrap_or(&file).with_extension("").display().to_string();
         let text = std::fs::read_to_string(&file).unwrap_or_default();
@@ -116,11 +140,20 @@ fn main() {
             Ok(sections) => {
                 for s in sections {
                     let name = format!("{rel}::{}", s.title);
+                    names.push(name.clone());
                     trials.push(Trial::test(name, move || run_section(&s)));
                 }
             }
             Err(e) => trials.push(Trial::test(format!("{rel}::parse"), move || Err(e.clone().into()))),
         }
     }
+    let coverage = std::fs::read_to_string(root.join("COVERAGE.md")).unwrap_or_default();
+    trials.push(Trial::test("COVERAGE.md references existing sections", move || {
+        if coverage.is_empty() {
+            return Err("tests/scenarios/COVERAGE.md is missing".into());
+        }
+        let missing = dangling_references(&coverage, &names);
+        if missing.is_empty() { Ok(()) } else { Err(missing.join("\n").into()) }
+    }));
     libtest_mimic::run(&args, trials).exit();
 }

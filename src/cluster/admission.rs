@@ -485,7 +485,9 @@ fn used(store: &Store, namespace: &str, key: &str) -> f64 {
         return live
             .flat_map(|p| p.pointer("/spec/containers").and_then(Value::as_array).cloned().unwrap_or_default())
             .filter_map(|c| c.pointer(&format!("/resources/{part}/{r}")).and_then(quantity::of))
-            .sum();
+            .sum::<f64>()
+            // An empty f64 sum is -0.0, which would print as "-0".
+            + 0.0;
     }
     let resource = key.strip_prefix("count/").unwrap_or(key);
     Registry::builtin_resource(resource).map_or(0.0, |r| store.list(r, Some(namespace)).count() as f64)

@@ -321,7 +321,7 @@ impl<'w> Api<'w> {
         }
         let mut causes = Vec::new();
         {
-            let mut ctx = Ctx { store: &self.cluster.store, rng: self.rng };
+            let mut ctx = Ctx { store: &self.cluster.store, rng: self.rng, user };
             if let Err(c) = (strategy.before_create)(&mut obj, &mut ctx) {
                 causes.extend(c);
             }
@@ -663,7 +663,7 @@ impl<'w> Api<'w> {
             }
             let mut prepare_causes = Vec::new();
             {
-                let mut ctx = Ctx { store: &self.cluster.store, rng: self.rng };
+                let mut ctx = Ctx { store: &self.cluster.store, rng: self.rng, user };
                 if let Err(c) = (strategy.prepare_update)(&mut obj, &old, &mut ctx) {
                     prepare_causes = c;
                 }

@@ -33,10 +33,26 @@ type Checker = fn(&Value, &str) -> Findings;
 fn run<T: DeserializeOwned>(obj: &Value, kind: &str) -> Findings {
     let mut unknown = Vec::new();
     let mut record = |path: serde_ignored::Path<'_>| unknown.push(k8s_path(&path));
-    let de = serde_ignored::Deserializer::new(obj, &mut record);
+    // kubectl sends the JSON of a Go map, whose keys are sorted at every level; the strict
+    // decoder reports unknown fields in the order it meets them in that body.
+    let body = with_sorted_keys(obj);
+    let de = serde_ignored::Deserializer::new(&body, &mut record);
     let result: Result<T, _> = serde_path_to_error::deserialize(de);
     let type_error = result.err().map(|e| go_type_error(kind, &e.path().to_string(), &e.inner().to_string()));
     Findings { unknown, type_error }
+}
+
+/// A copy of `v` with every object's keys in byte order.
+fn with_sorted_keys(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut entries: Vec<(&String, &Value)> = m.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            Value::Object(entries.into_iter().map(|(k, v)| (k.clone(), with_sorted_keys(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.iter().map(with_sorted_keys).collect()),
+        other => other.clone(),
+    }
 }
 
 macro_rules! checkers {
@@ -298,7 +314,8 @@ mod tests {
     fn unknown_container_field_is_reported_with_index() {
         // Case A33/A34 of the error catalogue (apimachinery strict decoder paths).
         let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x"},
-            "spec": {"containers": [{"name": "a", "imagee": "nginx"}], "restartpolicy": "Never"}});
+            // Regression: the file's key order (restartpolicy first) used to decide the order.
+            "spec": {"restartpolicy": "Never", "containers": [{"name": "a", "imagee": "nginx"}]}});
         let f = check("", "Pod", &pod);
         assert_eq!(f.unknown, vec!["spec.containers[0].imagee".to_string(), "spec.restartpolicy".to_string()]);
         assert_eq!(

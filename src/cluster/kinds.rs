@@ -5,6 +5,7 @@
 pub mod configmap;
 pub mod crd;
 pub mod cronjob;
+pub mod csr;
 pub mod daemonset;
 pub mod deployment;
 pub mod endpoints;
@@ -34,10 +35,12 @@ use super::{Cause, Store};
 use crate::world::Rng;
 
 /// What a kind's hooks may use besides the object: the current store (for allocations and
-/// lookups) and the world's random source.
+/// lookups), the world's random source and the requesting user.
 pub struct Ctx<'a> {
     pub store: &'a Store,
     pub rng: &'a mut Rng,
+    /// Who is asking (CSRs record their requester).
+    pub user: &'a super::UserInfo,
 }
 
 /// A kind's registry strategy.
@@ -130,7 +133,8 @@ pub fn strategy(group: &str, kind: &str) -> &'static Strategy {
         ("rbac.authorization.k8s.io", "RoleBinding") | ("rbac.authorization.k8s.io", "ClusterRoleBinding") => &rbac::BINDING_STRATEGY,
         ("rbac.authorization.k8s.io", "Role") | ("rbac.authorization.k8s.io", "ClusterRole") => &rbac::ROLE_STRATEGY,
         ("apiextensions.k8s.io", "CustomResourceDefinition") => &crd::STRATEGY,
-        ("certificates.k8s.io", "CertificateSigningRequest") | ("networking.k8s.io", "ServiceCIDR") => &STATUS_ONLY,
+        ("certificates.k8s.io", "CertificateSigningRequest") => &csr::STRATEGY,
+        ("networking.k8s.io", "ServiceCIDR") => &STATUS_ONLY,
         ("node.k8s.io", _) => &LABEL_NAMED,
         // `<version>.<group>`; the core group's is `v1.`.
         ("apiregistration.k8s.io", "APIService") => &PATH_NAMED,

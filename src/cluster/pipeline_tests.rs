@@ -271,6 +271,16 @@ fn rbac_decisions() {
     let view = api.get(&admin(), res("clusterroles"), None, "view").expect("view");
     assert!(view["rules"].as_array().is_some_and(|r| !r.is_empty()), "aggregated rules are written into view");
     assert!(api.rules_for(&jane(), "default").iter().any(|r| r.resources == ["pods"]));
+    // Regression: edit (and admin) lacked view's rules, so an editor could not read configmaps.
+    let cm_get = Attributes { verb: "get".into(), resource: "configmaps".into(), namespace: "default".into(), ..Default::default() };
+    for role in ["edit", "admin"] {
+        let rb = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": {"name": format!("bob-{role}")},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role}, "subjects": [{"kind": "User", "name": format!("bob-{role}")}]});
+        create(&mut w, &admin(), "rolebindings", None, rb).expect("binding");
+        let bob = UserInfo { name: format!("bob-{role}"), groups: vec!["system:authenticated".into()] };
+        let api = w.api("kubernetes").expect("cluster");
+        assert_eq!(api.authorize(&bob, &cm_get), Decision::Allow, "{role} includes view");
+    }
 }
 
 #[test]
@@ -450,6 +460,10 @@ fn resource_quota_admission_and_status() {
     let mut w = default_world();
     let quota = json!({"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "compute-quota"}, "spec": {"hard": {"limits.cpu": "2", "pods": "2"}}});
     create(&mut w, &admin(), "resourcequotas", None, quota).expect("quota");
+    // Regression: nothing used yet read "-0" (an empty f64 sum is negative zero).
+    let api = w.api("kubernetes").expect("cluster");
+    let q = api.get(&admin(), res("resourcequotas"), Some("default"), "compute-quota").expect("get");
+    assert_eq!(q["status"]["used"], json!({"limits.cpu": "0", "pods": "0"}));
     let err = create(&mut w, &admin(), "pods", None, pod("nginx", "nginx")).expect_err("no limits");
     assert_eq!(err.message, "pods \"nginx\" is forbidden: failed quota: compute-quota: must specify limits.cpu for: nginx");
     let with = |name: &str, cpu: &str| {
@@ -684,6 +698,9 @@ fn csr_approval_goes_through_the_subresource() {
         "spec": {"request": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURSBSRVFVRVNULS0tLS0K", "signerName": "kubernetes.io/kube-apiserver-client", "usages": ["client auth"]}});
     let stored = create(&mut w, &admin(), "certificatesigningrequests", None, csr).expect("csr");
     assert_eq!(stored["status"], json!({}));
+    // Regression: the requester was not recorded (an empty REQUESTOR column).
+    assert_eq!(stored["spec"]["username"], "kubernetes-admin");
+    assert_eq!(stored["spec"]["groups"], json!(["kubeadm:cluster-admins", "system:authenticated"]));
     let mut api = w.api("kubernetes").expect("cluster");
     let reg = api.registry();
     let approval = reg.resources.iter().find(|r| r.name == "certificatesigningrequests/approval").expect("approval").clone();

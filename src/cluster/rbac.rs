@@ -55,7 +55,9 @@ pub fn cluster_role_rules(store: &Store, role: &Value) -> Vec<Rule> {
     let mut out: Vec<Rule> = Vec::new();
     let self_name = role.pointer("/metadata/name");
     for other in store.list(cr, None) {
-        if other.pointer("/metadata/name") == self_name || other.get("aggregationRule").is_some() {
+        // An aggregated role counts with its own (already aggregated) rules: `view` carries
+        // `aggregate-to-edit`, so `edit` holds everything `view` holds.
+        if other.pointer("/metadata/name") == self_name {
             continue;
         }
         let labels = other.pointer("/metadata/labels").cloned().unwrap_or(Value::Null);
@@ -83,7 +85,19 @@ pub fn affects_aggregation(role: &Value) -> bool {
 /// Writes the aggregated rules into every aggregating ClusterRole (the clusterrole-aggregation
 /// controller's job), so `get clusterrole view -o yaml` shows them.
 pub fn aggregate(store: &mut Store) {
-    let Some(cr) = res("clusterroles") else { return };
+    // The controller re-syncs a role whenever a role it selects changes, so aggregation is
+    // transitive (view → edit → admin); passes until nothing changes, bounded.
+    for _ in 0..8 {
+        if !aggregate_pass(store) {
+            break;
+        }
+    }
+}
+
+/// One pass over the aggregating roles; whether any of them changed.
+fn aggregate_pass(store: &mut Store) -> bool {
+    let Some(cr) = res("clusterroles") else { return false };
+    let mut any = false;
     let aggregating: Vec<(String, Value)> = store
         .list(cr, None)
         .filter(|r| r.get("aggregationRule").is_some())
@@ -98,8 +112,10 @@ pub fn aggregate(store: &mut Store) {
         if changed && let Some(mut obj) = store.get(cr, "", &name).cloned() {
             obj["rules"] = rules;
             store.put(cr, "", &name, obj);
+            any = true;
         }
     }
+    any
 }
 
 fn rule_json(r: &Rule) -> Value {

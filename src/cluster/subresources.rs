@@ -117,10 +117,11 @@ fn token(api: &mut Api<'_>, ns: &str, name: &str, body: &Value) -> Result<Value,
     };
     let expiration = body.pointer("/spec/expirationSeconds").and_then(Value::as_i64).unwrap_or(3600);
     if expiration < 600 {
+        // TokenREST.Create: errors.NewInvalid(gvk.GroupKind(), "", errs) — no name.
         return Err(Status::invalid(
             "TokenRequest",
             "authentication.k8s.io",
-            name,
+            "",
             vec![super::validation::invalid(
                 "spec.expirationSeconds",
                 &json!(expiration),
@@ -135,9 +136,7 @@ fn token(api: &mut Api<'_>, ns: &str, name: &str, body: &Value) -> Result<Value,
         .cloned()
         .unwrap_or_else(|| vec![json!("https://kubernetes.default.svc.cluster.local")]);
     let now = api.clock.now;
-    let kid: String = (0..43)
-        .map(|_| char::from(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[api.rng.below(64) as usize]))
-        .collect();
+    let kid = super::kubeadm::files::service_account_key_id();
     let header = json!({"alg": "RS256", "kid": kid});
     let claims = json!({
         "aud": audiences, "exp": now + expiration, "iat": now, "iss": "https://kubernetes.default.svc.cluster.local", "jti": api.rng.uuid(),

@@ -199,10 +199,12 @@ pub fn verb_position(args: &[String]) -> Option<usize> {
 /// with the exit status.
 pub fn parse_flags(ctx: &mut Ctx<'_>, command_path: &str, defs: &[FlagDef], args: &[String]) -> Result<Parsed, i32> {
     let all: Vec<FlagDef> = defs.iter().chain(GLOBAL_FLAGS).copied().collect();
-    flags::parse(&all, args).map_err(|e| {
+    let mut parsed = flags::parse(&all, args).map_err(|e| {
         ctx.out.err(format!("error: {e}\nSee 'kubectl {command_path} --help' for usage.\n"));
         1
-    })
+    })?;
+    parsed.shadow(defs.iter().filter(|d| GLOBAL_FLAGS.iter().any(|g| g.long == d.long)).map(|d| d.long.to_string()));
+    Ok(parsed)
 }
 
 /// A short overview written for kubetutor (the real help text is kubectl's own).

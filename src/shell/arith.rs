@@ -373,9 +373,8 @@ impl P<'_> {
             Some(T::Op(op @ ("++" | "--"))) => {
                 self.i += 1;
                 let Some(T::Name(n, sub)) = self.t.get(self.i).cloned() else {
-                    // `--5` is two minus signs.
-                    let v = self.unary()?;
-                    return Ok(if op == "--" { v } else { v });
+                    // `--5` is two minus signs and `++5` two plus signs: both leave the value.
+                    return self.unary();
                 };
                 self.i += 1;
                 let var = self.lvalue(&n, &sub)?;

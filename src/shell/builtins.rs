@@ -835,7 +835,7 @@ fn trap(sh: &mut Shell<'_>, argv: &[String], _: &[(String, String)], _: &[u8], o
         out.out(" 1) SIGHUP\t 2) SIGINT\t 3) SIGQUIT\t 4) SIGILL\t 5) SIGTRAP\n");
         return 0;
     }
-    let (action, sigs) = if args.len() == 1 { ("-", &args[..]) } else { (args[0].as_str(), &args[1..]) };
+    let (action, sigs) = if args.len() == 1 { ("-", args) } else { (args[0].as_str(), &args[1..]) };
     let mut status = 0;
     for sig in sigs {
         let name = match sig.to_ascii_uppercase().trim_start_matches("SIG") {

@@ -406,7 +406,8 @@ impl Shell<'_> {
             && self.session.option("nounset")
             && !matches!(op, ParamOp::Default { .. } | ParamOp::Assign { .. } | ParamOp::Alternative { .. } | ParamOp::Error { .. })
             && !matches!(name, "@" | "*")
-            && !(name.ends_with("[@]") || name.ends_with("[*]"))
+            && !name.ends_with("[@]")
+            && !name.ends_with("[*]")
             && !matches!(op, ParamOp::Keys)
         {
             out.err(format!("bash: {name}: unbound variable\n"));

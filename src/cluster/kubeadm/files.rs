@@ -17,6 +17,16 @@ fn pki(name: &str) -> &'static str {
     PKI.get_file(name).and_then(|f| f.contents_utf8()).unwrap_or_default()
 }
 
+/// The key ID the API server writes in the `kid` header of service-account tokens: the unpadded
+/// base64url SHA-256 of the PKIX DER of `sa.pub` (`keyIDFromPublicKey`, pkg/serviceaccount/jwt.go).
+pub fn service_account_key_id() -> String {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let body: String = pki("sa.pub").lines().filter(|l| !l.starts_with("-----")).collect();
+    let der = base64::engine::general_purpose::STANDARD.decode(body).unwrap_or_default();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(&der))
+}
+
 const KUBELET_CONFIG: &str = include_str!("../../../assets/kubeadm/kubelet-config.yaml");
 
 /// Directories that exist on every node besides the files' parents.
@@ -147,6 +157,10 @@ mod tests {
         assert_eq!(ca.not_after - ca.not_before, 3650 * 86400 + 300);
         assert!(files.iter().all(|(p, c)| !p.ends_with(".key") || c.starts_with("-----BEGIN PRIVATE KEY-----")));
         assert!(files.iter().any(|(p, c)| p.ends_with("sa.pub") && c.starts_with("-----BEGIN PUBLIC KEY-----")));
+        // Regression: every token had a random kid; it is the hash of sa.pub, 43 base64url characters.
+        let kid = service_account_key_id();
+        assert_eq!(kid.len(), 43);
+        assert_eq!(kid, service_account_key_id());
     }
 
     #[test]

@@ -101,10 +101,10 @@ pub struct Resolved {
 /// Loads the kubeconfig chain for this invocation (`--kubeconfig`, `$KUBECONFIG`, `~/.kube/config`).
 pub fn load_config(ctx: &mut Ctx<'_>, flags: &Parsed) -> Result<Kubeconfig, KubeconfigError> {
     let home = ctx.var("HOME").unwrap_or("/root").to_string();
-    let (files, explicit) = chain(flags.get("kubeconfig"), ctx.var("KUBECONFIG"), &home, &ctx.cwd);
+    let (files, explicit) = chain(flags.global("kubeconfig"), ctx.var("KUBECONFIG"), &home, &ctx.cwd);
     // Errors name a file as the user wrote it (`"bad.conf"`, not `"/root/bad.conf"`), as
     // client-go's loading rules keep the given paths.
-    let given: Vec<String> = match (flags.get("kubeconfig").filter(|p| !p.is_empty()), ctx.var("KUBECONFIG").filter(|l| !l.is_empty())) {
+    let given: Vec<String> = match (flags.global("kubeconfig").filter(|p| !p.is_empty()), ctx.var("KUBECONFIG").filter(|l| !l.is_empty())) {
         (Some(p), _) => vec![p.to_string()],
         (None, Some(list)) => list.split(':').filter(|p| !p.is_empty()).map(str::to_string).collect(),
         (None, None) => Vec::new(),
@@ -138,7 +138,7 @@ pub fn resolve_direct(ctx: &mut Ctx<'_>, flags: &Parsed) -> Result<Resolved, i32
 }
 
 fn resolve_styled(ctx: &mut Ctx<'_>, flags: &Parsed, direct: bool) -> Result<Resolved, i32> {
-    if let Some(given) = flags.get("kubeconfig").filter(|k| !k.is_empty()) {
+    if let Some(given) = flags.global("kubeconfig").filter(|k| !k.is_empty()) {
         // kubectl stats the path as it was given.
         let path = ctx.resolve(given);
         if !ctx.fs().is_file(&path) {
@@ -153,7 +153,7 @@ fn resolve_styled(ctx: &mut Ctx<'_>, flags: &Parsed, direct: bool) -> Result<Res
             return Err(1);
         }
     };
-    let context = flags.get("context").filter(|c| !c.is_empty()).map_or_else(|| config.current_context.clone(), str::to_string);
+    let context = flags.global("context").filter(|c| !c.is_empty()).map_or_else(|| config.current_context.clone(), str::to_string);
     let mut problems = Vec::new();
     if direct && !context.is_empty() && !config.contexts.contains_key(&context) {
         ctx.out.err(format!("error: context \"{context}\" does not exist\n"));
@@ -163,13 +163,13 @@ fn resolve_styled(ctx: &mut Ctx<'_>, flags: &Parsed, direct: bool) -> Result<Res
         problems.push(format!("context was not found for specified context: {context}"));
     }
     let ctx_field = |f: &str| config.field(Section::Contexts, &context, f);
-    let cluster_name = flags.get("cluster").filter(|c| !c.is_empty()).map_or_else(|| ctx_field("cluster"), str::to_string);
-    let user_name = flags.get("user").filter(|c| !c.is_empty()).map_or_else(|| ctx_field("user"), str::to_string);
-    if flags.get("cluster").is_some_and(|c| !c.is_empty()) && !config.clusters.contains_key(&cluster_name) {
+    let cluster_name = flags.global("cluster").filter(|c| !c.is_empty()).map_or_else(|| ctx_field("cluster"), str::to_string);
+    let user_name = flags.global("user").filter(|c| !c.is_empty()).map_or_else(|| ctx_field("user"), str::to_string);
+    if flags.global("cluster").is_some_and(|c| !c.is_empty()) && !config.clusters.contains_key(&cluster_name) {
         ctx.out.err(format!("error: no server found for cluster \"{cluster_name}\"\n"));
         return Err(1);
     }
-    if flags.get("user").is_some_and(|c| !c.is_empty()) && !config.users.contains_key(&user_name) {
+    if flags.global("user").is_some_and(|c| !c.is_empty()) && !config.users.contains_key(&user_name) {
         ctx.out.err(format!("error: auth info \"{user_name}\" does not exist\n"));
         return Err(1);
     }
@@ -198,7 +198,7 @@ fn resolve_styled(ctx: &mut Ctx<'_>, flags: &Parsed, direct: bool) -> Result<Res
     }
     let server = cluster_info.get("server").and_then(Value::as_str).filter(|s| !s.is_empty()).unwrap_or("http://localhost:8080");
     let endpoint = Endpoint::parse(server);
-    let (namespace, namespace_explicit) = match flags.get("namespace").filter(|n| !n.is_empty()) {
+    let (namespace, namespace_explicit) = match flags.global("namespace").filter(|n| !n.is_empty()) {
         Some(ns) => (ns.to_string(), true),
         None => {
             let ns = ctx_field("namespace");
@@ -269,10 +269,10 @@ fn apply_overrides(flags: &Parsed, cwd: &str, cluster: &mut Map<String, Value>, 
     let set = |m: &mut Map<String, Value>, key: &str, v: Value| {
         m.insert(key.to_string(), v);
     };
-    if let Some(s) = flags.get("server").filter(|s| !s.is_empty()) {
+    if let Some(s) = flags.global("server").filter(|s| !s.is_empty()) {
         set(cluster, "server", Value::from(s));
     }
-    if let Some(s) = flags.get("certificate-authority").filter(|s| !s.is_empty()) {
+    if let Some(s) = flags.global("certificate-authority").filter(|s| !s.is_empty()) {
         cluster.remove("certificate-authority-data");
         set(cluster, "certificate-authority", Value::from(crate::host::fs::resolve(cwd, s)));
     }
@@ -282,23 +282,23 @@ fn apply_overrides(flags: &Parsed, cwd: &str, cluster: &mut Map<String, Value>, 
         cluster.remove("certificate-authority-data");
         set(cluster, "insecure-skip-tls-verify", Value::Bool(true));
     }
-    if let Some(s) = flags.get("tls-server-name").filter(|s| !s.is_empty()) {
+    if let Some(s) = flags.global("tls-server-name").filter(|s| !s.is_empty()) {
         set(cluster, "tls-server-name", Value::from(s));
     }
     for (flag, field, data) in
         [("client-certificate", "client-certificate", "client-certificate-data"), ("client-key", "client-key", "client-key-data")]
     {
-        if let Some(s) = flags.get(flag).filter(|s| !s.is_empty()) {
+        if let Some(s) = flags.global(flag).filter(|s| !s.is_empty()) {
             user.remove(data);
             set(user, field, Value::from(crate::host::fs::resolve(cwd, s)));
         }
     }
-    if let Some(t) = flags.get("token").filter(|s| !s.is_empty()) {
+    if let Some(t) = flags.global("token").filter(|s| !s.is_empty()) {
         user.remove("tokenFile");
         set(user, "token", Value::from(t));
     }
     for (flag, field) in [("username", "username"), ("password", "password"), ("as", "as"), ("as-uid", "as-uid")] {
-        if let Some(v) = flags.get(flag).filter(|s| !s.is_empty()) {
+        if let Some(v) = flags.global(flag).filter(|s| !s.is_empty()) {
             set(user, field, Value::from(v));
         }
     }
@@ -498,11 +498,11 @@ fn remember_discovery(ctx: &mut Ctx<'_>, endpoint: &Endpoint) {
 /// true only for `-n` (clientcmd's "overridden"), which is when generators set
 /// `metadata.namespace`.
 pub fn client_namespace(ctx: &mut Ctx<'_>, flags: &Parsed) -> (String, bool) {
-    if let Some(ns) = flags.get("namespace").filter(|n| !n.is_empty()) {
+    if let Some(ns) = flags.global("namespace").filter(|n| !n.is_empty()) {
         return (ns.to_string(), true);
     }
     let Ok(config) = load_config(ctx, flags) else { return ("default".to_string(), false) };
-    let context = flags.get("context").filter(|c| !c.is_empty()).map_or_else(|| config.current_context.clone(), str::to_string);
+    let context = flags.global("context").filter(|c| !c.is_empty()).map_or_else(|| config.current_context.clone(), str::to_string);
     let ns = config.field(Section::Contexts, &context, "namespace");
     (if ns.is_empty() { "default".to_string() } else { ns }, false)
 }

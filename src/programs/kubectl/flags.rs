@@ -85,12 +85,29 @@ pub struct Parsed {
     pub args: Vec<String>,
     /// How many positional arguments came before `--` (cobra's `ArgsLenAtDash`), if `--` was given.
     pub args_len_at_dash: Option<usize>,
+    /// Global flags the verb defines a local flag of the same name for (`create rolebinding
+    /// --user`): cobra lets the local flag shadow the persistent one, so the value is the verb's.
+    shadowed: Vec<String>,
 }
 
 impl Parsed {
     /// Whether the flag was given on the command line (pflag's `Changed`).
     pub fn changed(&self, long: &str) -> bool {
         self.values.contains_key(long)
+    }
+
+    /// The last value of a global (persistent) flag, unless the verb shadows it with a local flag
+    /// of the same name.
+    pub fn global(&self, long: &str) -> Option<&str> {
+        if self.shadowed.iter().any(|s| s == long) {
+            return None;
+        }
+        self.get(long)
+    }
+
+    /// Marks global flags as shadowed by the verb's own flags of the same names.
+    pub fn shadow(&mut self, names: impl IntoIterator<Item = String>) {
+        self.shadowed.extend(names);
     }
 
     /// The last value given, if any.
@@ -316,6 +333,17 @@ fn split_csv(s: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression: `create rolebinding --user=jane` was also taken as the kubeconfig user.
+    #[test]
+    fn a_shadowed_global_is_not_read_as_global() {
+        let mut p = parse(&[FlagDef::string("user"), FlagDef::string("cluster")], &["--user=jane".into(), "--cluster=c".into()])
+            .unwrap_or_default();
+        p.shadow(["user".to_string()]);
+        assert_eq!(p.get("user"), Some("jane"));
+        assert_eq!(p.global("user"), None);
+        assert_eq!(p.global("cluster"), Some("c"));
+    }
 
     const DEFS: &[FlagDef] = &[
         FlagDef::string("image"),

@@ -23,14 +23,23 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
         return Failure::usage("create", format!("Unexpected args: [{list}]")).print(ctx);
     }
     let files = parsed.all("filename");
-    if files.is_empty() && parsed.get("kustomize").is_none_or(str::is_empty) {
+    let kdir = parsed.get("kustomize").filter(|d| !d.is_empty()).map(str::to_string);
+    if files.is_empty() && kdir.is_none() {
         return Failure::plain("must specify one of -f and -k").print(ctx);
+    }
+    if !files.is_empty() && kdir.is_some() {
+        return Failure::plain("only one of -f or -k can be specified").print(ctx);
     }
     let common = match common::resolve(ctx, &parsed, "create") {
         Ok(c) => c,
         Err(f) => return f.print(ctx),
     };
-    let objects = match load_files(ctx, &files, parsed.bool("recursive")) {
+    // -k reads what the kustomization builds, as apply -k and delete -k do.
+    let loaded = match &kdir {
+        Some(dir) => crate::programs::kubectl::kustomize::build_objects(ctx, dir),
+        None => load_files(ctx, &files, parsed.bool("recursive")),
+    };
+    let objects = match loaded {
         Ok(o) => o,
         Err(e) => return Failure::plain(e).print(ctx),
     };

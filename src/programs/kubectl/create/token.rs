@@ -1,12 +1,11 @@
-//! `kubectl create token SERVICEACCOUNT`: a TokenRequest to the API server. The simulated
-//! token is JWT-shaped (header, claims, signature) and drawn from the world's random source, so
-//! it is stable for a seed.
+//! `kubectl create token SERVICEACCOUNT`: a TokenRequest to the API server's
+//! `serviceaccounts/token` subresource, which validates it and signs the token; kubectl prints
+//! `status.token`.
 
-use base64::Engine;
 use serde_json::json;
 
 use super::common::{Failure, one_name};
-use crate::cluster::Registry;
+use crate::cluster::{Registry, WriteOptions};
 use crate::programs::Ctx;
 use crate::programs::kubectl::flags::{FlagDef, FlagKind, parse_duration};
 use crate::programs::kubectl::{client, parse_flags};
@@ -40,44 +39,45 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let Some(res) = Registry::builtin().lookup("serviceaccounts").cloned() else {
+    let Some(res) = Registry::builtin().resources.iter().find(|r| r.group.is_empty() && r.name == "serviceaccounts/token").cloned() else {
         return 1;
     };
-    let now = ctx.world.clock.now;
-    let Some(api) = conn.api(ctx.world) else {
-        return 1;
-    };
-    let sa = match api.get(&conn.user, &res, Some(&conn.namespace), &name) {
-        Ok(sa) => sa,
-        Err(status) => {
-            ctx.out.err(format!("error: failed to create token: {}\n", status.message));
-            return 1;
-        }
-    };
-    let uid = sa.pointer("/metadata/uid").and_then(|v| v.as_str()).unwrap_or_default().to_string();
-    let lifetime = if seconds > 0.0 { seconds as i64 } else { 3600 };
+    // The TokenRequest kubectl sends: only what the flags set; the server defaults the rest
+    // (one hour, the API server's audience).
+    let mut spec = serde_json::Map::new();
     let audiences = parsed.all("audience");
-    let audiences = if audiences.is_empty() { vec!["https://kubernetes.default.svc.cluster.local".to_string()] } else { audiences };
-    let rng = &mut ctx.world.rng;
-    let kid: String =
-        (0..43).map(|_| char::from(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[rng.below(64) as usize])).collect();
-    let jti = rng.uuid();
-    let header = json!({"alg": "RS256", "kid": kid});
-    let claims = json!({
-        "aud": audiences,
-        "exp": now + lifetime,
-        "iat": now,
-        "iss": "https://kubernetes.default.svc.cluster.local",
-        "jti": jti,
-        "kubernetes.io": {"namespace": conn.namespace, "serviceaccount": {"name": name, "uid": uid}},
-        "nbf": now,
-        "sub": format!("system:serviceaccount:{}:{name}", conn.namespace)
-    });
-    let signature: Vec<u8> = (0..256).map(|_| rng.below(256) as u8).collect();
-    let enc = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    let token = format!("{}.{}.{}", enc.encode(header.to_string()), enc.encode(claims.to_string()), enc.encode(signature));
-    ctx.out.out(format!("{token}\n"));
-    0
+    if !audiences.is_empty() {
+        spec.insert("audiences".into(), json!(audiences));
+    }
+    if seconds > 0.0 {
+        spec.insert("expirationSeconds".into(), json!(seconds as i64));
+    }
+    let kind = parsed.string("bound-object-kind", "");
+    if !kind.is_empty() {
+        let mut bound = serde_json::Map::new();
+        bound.insert("kind".into(), json!(kind));
+        bound.insert("apiVersion".into(), json!("v1"));
+        bound.insert("name".into(), json!(parsed.string("bound-object-name", "")));
+        if let Some(uid) = parsed.get("bound-object-uid").filter(|u| !u.is_empty()) {
+            bound.insert("uid".into(), json!(uid));
+        }
+        spec.insert("boundObjectRef".into(), serde_json::Value::Object(bound));
+    }
+    let body = json!({"apiVersion": "authentication.k8s.io/v1", "kind": "TokenRequest", "spec": spec});
+    let Some(mut api) = conn.api(ctx.world) else {
+        return 1;
+    };
+    let answer = api.create_subresource(&conn.user, &res, Some(&conn.namespace), &name, body, &WriteOptions::default());
+    match answer {
+        Ok(tr) => match tr.pointer("/status/token").and_then(serde_json::Value::as_str).filter(|t| !t.is_empty()) {
+            Some(token) => {
+                ctx.out.out(format!("{token}\n"));
+                0
+            }
+            None => Failure::plain("failed to create token: no token in server response").print(ctx),
+        },
+        Err(status) => Failure::plain(format!("failed to create token: {}", status.message)).print(ctx),
+    }
 }
 
 /// `TokenOptions.Validate`, in kubectl's order.
