@@ -24,6 +24,8 @@ pub mod gc;
 pub mod kinds;
 pub mod kubeadm;
 pub mod nonresource;
+pub mod normalize;
+pub mod openapi;
 pub mod patch;
 pub mod podsecurity;
 pub mod quantity;
