@@ -212,6 +212,13 @@ impl<'w> Api<'w> {
         {
             return Err(Status::bad_request(decode::cannot_handle(&res.kind, &res.version, &err)));
         }
+        // The typed decode: quantities parse (or fail as UnmarshalJSON does) and the body is what
+        // the Go struct holds from here on, so defaulting and validation see canonical values.
+        // Quantity.UnmarshalJSON takes any JSON value (a number, `true`) and its error ends the
+        // decoding at once, so it wins over type errors found elsewhere in the body.
+        if let Err(err) = normalize_builtin(res, obj) {
+            return Err(Status::bad_request(decode::cannot_handle(&res.kind, &res.version, &err.to_string())));
+        }
         let findings = if self.seeding && !cfg!(debug_assertions) {
             decode::Findings::default()
         } else if let Some(schema) = self.crd_schema(res) {
@@ -221,11 +228,6 @@ impl<'w> Api<'w> {
         };
         if let Some(err) = findings.type_error {
             return Err(Status::bad_request(decode::cannot_handle(&res.kind, &res.version, &err)));
-        }
-        // The typed decode: quantities parse (or fail as UnmarshalJSON does) and the body is what
-        // the Go struct holds from here on, so defaulting and validation see canonical values.
-        if let Err(err) = normalize_builtin(res, obj) {
-            return Err(Status::bad_request(decode::cannot_handle(&res.kind, &res.version, &err.to_string())));
         }
         if !findings.unknown.is_empty() {
             match opts.field_validation {
