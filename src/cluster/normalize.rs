@@ -21,6 +21,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::openapi;
@@ -77,74 +78,111 @@ struct Field {
     kept: bool,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Struct {
     fields: HashMap<String, Field>,
 }
 
 /// The compiled schemas of the built-in types.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Types {
     structs: Vec<Struct>,
-    by_name: HashMap<String, usize>,
+    /// group, version, kind -> index into `structs`.
+    kinds: HashMap<(String, String, String), usize>,
+}
+
+/// The parts of a definition the round trip reads. Deserializing into these (skipping the
+/// descriptions) instead of into `Value`s keeps the first write of a process cheap.
+#[derive(Deserialize)]
+struct RawDef {
+    #[serde(default)]
+    properties: HashMap<String, RawNode>,
+    #[serde(default)]
+    required: Vec<String>,
+    #[serde(default, rename = "x-kubernetes-group-version-kind")]
+    gvk: Vec<RawGvk>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawNode {
+    #[serde(rename = "$ref")]
+    reference: Option<String>,
+    #[serde(default, rename = "allOf")]
+    all_of: Vec<RawNode>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    items: Option<Box<RawNode>>,
+    #[serde(rename = "additionalProperties")]
+    additional: Option<Box<RawNode>>,
+}
+
+#[derive(Deserialize)]
+struct RawGvk {
+    #[serde(default)]
+    group: String,
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    kind: String,
 }
 
 impl Types {
     /// The built-in types, compiled on first use.
     pub fn builtin() -> &'static Types {
         static TYPES: OnceLock<Types> = OnceLock::new();
-        TYPES.get_or_init(|| Types::compile(openapi::definitions()))
+        TYPES.get_or_init(|| Types::compile(openapi::DEFINITIONS).unwrap_or_default())
     }
 
-    /// Compiles definitions (name -> v3 schema) into shapes.
-    fn compile(defs: &Map<String, Value>) -> Types {
-        // First every struct type gets its index, so that fields can refer to any of them.
-        let mut by_name = HashMap::new();
-        for (name, schema) in defs {
-            if schema.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty()) {
-                let i = by_name.len();
-                by_name.insert(name.clone(), i);
-            }
-        }
-        let mut structs: Vec<Struct> = (0..by_name.len()).map(|_| Struct::default()).collect();
-        for (name, &i) in &by_name {
-            let schema = &defs[name];
-            let required: Vec<&str> =
-                schema.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
-            let Some(props) = schema.get("properties").and_then(Value::as_object) else { continue };
-            structs[i].fields = props
+    /// Compiles definitions (a JSON map of name -> v3 schema) into shapes.
+    fn compile(text: &str) -> Result<Types, serde_json::Error> {
+        let defs: HashMap<String, RawDef> = serde_json::from_str(text)?;
+        // Every struct type gets its index first, so that fields can refer to any of them.
+        let mut names: Vec<&String> = defs.iter().filter(|(_, d)| !d.properties.is_empty()).map(|(n, _)| n).collect();
+        names.sort();
+        let by_name: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+        let mut types = Types::default();
+        for name in &names {
+            let def = &defs[name.as_str()];
+            let fields = def
+                .properties
                 .iter()
                 .map(|(field, node)| {
-                    let kept = required.contains(&field.as_str()) || KEPT_EMPTY.contains(&(name.as_str(), field.as_str()));
+                    let kept = def.required.contains(field) || KEPT_EMPTY.contains(&(name.as_str(), field.as_str()));
                     (field.clone(), Field { shape: shape_of(node, &by_name), kept })
                 })
                 .collect();
+            let index = types.structs.len();
+            types.structs.push(Struct { fields });
+            // Types served under many kinds (`DeleteOptions`) list those too: the first in name
+            // order wins, as for `kubectl explain`.
+            for g in &def.gvk {
+                types.kinds.entry((g.group.clone(), g.version.clone(), g.kind.clone())).or_insert(index);
+            }
         }
-        Types { structs, by_name }
+        Ok(types)
     }
 
     /// The struct a built-in kind decodes into, `None` for kinds without a definition (custom
     /// resources).
     fn kind(&self, group: &str, version: &str, kind: &str) -> Option<&Struct> {
-        let name = openapi::definition_of(group, version, kind)?;
-        self.by_name.get(name).map(|&i| &self.structs[i])
+        self.kinds.get(&(group.to_string(), version.to_string(), kind.to_string())).map(|&i| &self.structs[i])
     }
 }
 
-fn shape_of(node: &Value, by_name: &HashMap<String, usize>) -> Shape {
-    if let Some(name) = openapi::reference(node) {
+/// The shape of a schema node: a `$ref` (bare, or wrapped in `allOf` as kube-openapi's v3
+/// builder does when the reference has a description), an array, a map, or a scalar.
+fn shape_of(node: &RawNode, by_name: &HashMap<&str, usize>) -> Shape {
+    if let Some(name) = node.reference.as_deref().or_else(|| node.all_of.first().and_then(|n| n.reference.as_deref())) {
+        let name = name.strip_prefix("#/components/schemas/").unwrap_or(name);
         return match by_name.get(name) {
             _ if name == QUANTITY => Shape::Quantity,
             Some(&i) => Shape::Struct(i),
             None => Shape::Scalar,
         };
     }
-    match node.get("type").and_then(Value::as_str) {
-        Some("array") => Shape::Array(Box::new(node.get("items").map_or(Shape::Scalar, |n| shape_of(n, by_name)))),
-        Some("object") => match node.get("additionalProperties") {
-            Some(n) if n.is_object() => Shape::Map(Box::new(shape_of(n, by_name))),
-            _ => Shape::Scalar,
-        },
+    match node.kind.as_deref() {
+        Some("array") => Shape::Array(Box::new(node.items.as_deref().map_or(Shape::Scalar, |n| shape_of(n, by_name)))),
+        Some("object") => node.additional.as_deref().map_or(Shape::Scalar, |n| Shape::Map(Box::new(shape_of(n, by_name)))),
         _ => Shape::Scalar,
     }
 }
@@ -249,6 +287,25 @@ mod tests {
         let version = version.to_string();
         normalize(group, &version, kind, &mut obj).expect("normalizes");
         obj
+    }
+
+    #[test]
+    fn every_definition_compiles_and_kinds_are_indexed() {
+        let types = Types::compile(openapi::DEFINITIONS).expect("definitions parse");
+        assert!(types.structs.len() > 500, "{}", types.structs.len());
+        for (g, v, k) in
+            [("", "v1", "Pod"), ("apps", "v1", "Deployment"), ("autoscaling", "v2", "HorizontalPodAutoscaler"), ("", "v1", "Node")]
+        {
+            assert!(types.kind(g, v, k).is_some_and(|s| s.fields.contains_key("metadata")), "{g}/{v} {k}");
+        }
+        assert!(types.kind("example.com", "v1", "Widget").is_none());
+        let pod = types.kind("", "v1", "Pod").expect("Pod");
+        let Shape::Struct(spec) = pod.fields["spec"].shape else { panic!("Pod.spec is a struct") };
+        let Shape::Array(containers) = &types.structs[spec].fields["containers"].shape else { panic!("containers is a list") };
+        assert!(types.structs[spec].fields["containers"].kept, "containers is required");
+        let Shape::Struct(container) = **containers else { panic!("of structs") };
+        let Shape::Struct(resources) = types.structs[container].fields["resources"].shape else { panic!("resources is a struct") };
+        assert_eq!(types.structs[resources].fields["limits"].shape, Shape::Map(Box::new(Shape::Quantity)));
     }
 
     #[test]
