@@ -201,7 +201,7 @@ pub fn normalize(group: &str, version: &str, kind: &str, obj: &mut Value) -> Res
 fn walk_struct(types: &Types, s: &Struct, obj: &mut Map<String, Value>) -> Result<(), QuantityError> {
     let mut result = Ok(());
     obj.retain(|key, value| {
-        // Unknown fields (kept by fieldValidation=Ignore/Warn callers or CR-like payloads) stay.
+        // Unknown fields are the strict decoding check's business (reported, or dropped after).
         let Some(field) = s.fields.get(key) else { return true };
         if field.kept {
             if result.is_ok() {
