@@ -5,10 +5,11 @@
 //! REST API: kubectl, controllers and graders alike.
 //!
 //! A write runs one generic pipeline (`api.rs`): authorize (`rbac`) → decode strictly (`decode`,
-//! `crdschema` for custom resources) → default (`kinds/*`) → admission (`admission`,
-//! `podsecurity`) → BeforeCreate/PrepareForUpdate (`kinds/*`, `allocators`) → validate
-//! (`validation`, `kinds/*`) → quota → persist (`store`) → controller-like effects (`gc`, quota
-//! status, aggregated roles). Per-kind knowledge lives in `kinds/<kind>.rs`; `kubeadm` seeds the
+//! `crdschema` for custom resources; built-in kinds take the typed round trip of `normalize`,
+//! driven by the OpenAPI definitions in `openapi`) → default (`kinds/*`) → admission
+//! (`admission`, `podsecurity`) → BeforeCreate/PrepareForUpdate (`kinds/*`, `allocators`) →
+//! validate (`validation`, `kinds/*`) → quota → encode (`normalize` again) → persist (`store`)
+//! → controller-like effects (`gc`, quota status, aggregated roles). Per-kind knowledge lives in `kinds/<kind>.rs`; `kubeadm` seeds the
 //! default world through the same pipeline.
 
 // `Status` is the API's answer by contract (the real metav1.Status carries the same data).
@@ -24,6 +25,8 @@ pub mod gc;
 pub mod kinds;
 pub mod kubeadm;
 pub mod nonresource;
+pub mod normalize;
+pub mod openapi;
 pub mod patch;
 pub mod path;
 pub mod podsecurity;

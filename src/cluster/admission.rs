@@ -506,9 +506,11 @@ pub fn refresh_quotas(store: &mut Store, namespace: &str) {
                 used_map.insert(key.clone(), json!(format_quantity(used(store, namespace, key), key)));
             }
         }
-        let status = json!({"hard": hard, "used": used_map});
-        if q.get("status") != Some(&status) {
-            q["status"] = status;
+        let before = q.clone();
+        q["status"] = json!({"hard": hard, "used": used_map});
+        // The quota controller writes a typed object: its quantities are canonical.
+        let _ = super::normalize::normalize(&rq_res.group, &rq_res.version, &rq_res.kind, &mut q);
+        if q != before {
             let name = q.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default().to_string();
             store.put(rq_res, namespace, &name, q);
         }

@@ -214,6 +214,13 @@ impl<'w> Api<'w> {
         {
             return Err(Status::bad_request(decode::cannot_handle(&res.kind, &res.version, &err)));
         }
+        // The typed decode: quantities parse (or fail as UnmarshalJSON does) and the body is what
+        // the Go struct holds from here on, so defaulting and validation see canonical values.
+        // Quantity.UnmarshalJSON takes any JSON value (a number, `true`) and its error ends the
+        // decoding at once, so it wins over type errors found elsewhere in the body.
+        if let Err(err) = normalize_builtin(res, obj) {
+            return Err(Status::bad_request(decode::cannot_handle(&res.kind, &res.version, &err.to_string())));
+        }
         let findings = if self.seeding && !cfg!(debug_assertions) {
             decode::Findings::default()
         } else if let Some(schema) = self.crd_schema(res) {
@@ -222,9 +229,6 @@ impl<'w> Api<'w> {
             decode::check(&res.group, &res.kind, obj)
         };
         if let Some(err) = findings.type_error {
-            return Err(Status::bad_request(decode::cannot_handle(&res.kind, &res.version, &err)));
-        }
-        if let Some(err) = bad_quantity(obj) {
             return Err(Status::bad_request(decode::cannot_handle(&res.kind, &res.version, &err)));
         }
         if !findings.unknown.is_empty() {
@@ -340,6 +344,9 @@ impl<'w> Api<'w> {
             let req = admission::Request { res, namespace: &ns, store: &self.cluster.store, rng: self.rng };
             admission::quota(&req, &obj)?;
         }
+        // Encoding the typed object for storage (and for a dry-run answer) drops what defaulting
+        // and admission left empty.
+        let _ = normalize_builtin(res, &mut obj);
         if rv_set && !opts.dry_run {
             return Err(Status::bad_request("resourceVersion should not be set on objects to be created"));
         }
@@ -499,6 +506,7 @@ impl<'w> Api<'w> {
                         return Err(Status::not_found(&parent_res, &name));
                     };
                     current["spec"]["finalizers"] = obj.pointer("/spec/finalizers").cloned().unwrap_or(json!([]));
+                    let _ = normalize_builtin(&parent_res, &mut current);
                     if opts.dry_run {
                         return Ok(current);
                     }
@@ -686,6 +694,7 @@ impl<'w> Api<'w> {
             let req = admission::Request { res, namespace: &ns, store: &self.cluster.store, rng: self.rng };
             admission::admit_update(&req, &obj, &old)?;
         }
+        let _ = normalize_builtin(res, &mut obj);
         if opts.dry_run {
             return Ok(obj);
         }
@@ -700,6 +709,17 @@ impl<'w> Api<'w> {
             let uid = old.pointer("/metadata/uid").and_then(Value::as_str).unwrap_or_default().to_string();
             gc::collect(&mut self.cluster.store, &uid, Propagation::Background);
             return Ok(obj);
+        }
+        // etcd3's GuaranteedUpdate writes nothing when the encoded object is what is stored:
+        // the resourceVersion stays and the answer is the stored object.
+        if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+            match old.pointer("/metadata/resourceVersion") {
+                Some(rv) => meta.insert("resourceVersion".into(), rv.clone()),
+                None => meta.remove("resourceVersion"),
+            };
+        }
+        if obj == old {
+            return Ok(old);
         }
         let stored = self.cluster.store.put(res, &ns, &name, obj);
         if res.group == "rbac.authorization.k8s.io" && res.name == "clusterroles" {
@@ -1013,21 +1033,13 @@ fn validate_custom(res: &ResourceInfo, obj: &Value) -> Vec<Cause> {
     out
 }
 
-/// The first resource quantity of a body that does not parse (a decode error on a real server).
-fn bad_quantity(obj: &Value) -> Option<String> {
-    match obj {
-        Value::Object(m) => {
-            if let Some(r) = m.get("resources")
-                && r.is_object()
-                && let Some(e) = quantity::first_bad(Some(r))
-            {
-                return Some(e);
-            }
-            m.values().find_map(bad_quantity)
-        }
-        Value::Array(a) => a.iter().find_map(bad_quantity),
-        _ => None,
+/// The typed round trip of a built-in kind's object (`normalize`); custom resources keep the
+/// JSON they were given, as the real server's unstructured handling does.
+fn normalize_builtin(res: &ResourceInfo, obj: &mut Value) -> Result<(), quantity::QuantityError> {
+    if !Registry::is_builtin_group(&res.group) {
+        return Ok(());
     }
+    super::normalize::normalize(&res.group, &res.version, &res.kind, obj)
 }
 
 /// The resources an established CRD serves, one per served version.

@@ -894,3 +894,37 @@ fn network_policy_defaults() {
     assert_eq!(stored["spec"]["ingress"][0]["ports"][0], json!({"port": 80, "protocol": "TCP"}));
     assert_eq!(stored["metadata"]["generation"], 1);
 }
+
+#[test]
+fn writes_store_and_answer_the_typed_round_trip() {
+    let mut w = default_world();
+    let mut body = pod("q", "nginx");
+    body["metadata"]["labels"] = json!({});
+    body["spec"]["containers"][0]["resources"] = json!({"limits": {"cpu": 0.5, "memory": "1024Mi"}});
+    let created = create(&mut w, &admin(), "pods", Some("default"), body).expect("created");
+    assert_eq!(created.pointer("/spec/containers/0/resources/limits"), Some(&json!({"cpu": "500m", "memory": "1Gi"})));
+    // Defaulting copied the limits after decoding, so the requests are canonical too.
+    assert_eq!(created.pointer("/spec/containers/0/resources/requests"), Some(&json!({"cpu": "500m", "memory": "1Gi"})));
+    assert!(created.pointer("/metadata/labels").is_none());
+    let mut api = w.api("kubernetes").expect("cluster");
+    let rv = created.pointer("/metadata/resourceVersion").cloned();
+    // A patch that only adds what encoding drops writes nothing: the resourceVersion stays.
+    let patched = api
+        .patch(
+            &admin(),
+            res("pods"),
+            Some("default"),
+            "q",
+            super::PatchType::Merge,
+            &json!({"metadata": {"annotations": {}}}),
+            &WriteOptions::default(),
+        )
+        .expect("patched");
+    assert_eq!(patched.pointer("/metadata/resourceVersion").cloned(), rv);
+    assert!(patched.pointer("/metadata/annotations").is_none());
+    let dry = WriteOptions { dry_run: true, ..Default::default() };
+    let quota =
+        json!({"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "rq"}, "spec": {"hard": {"cpu": "1000m", "pods": 10}}});
+    let answer = api.create(&admin(), res("resourcequotas"), Some("default"), quota, &dry).expect("dry run");
+    assert_eq!(answer.pointer("/spec/hard"), Some(&json!({"cpu": "1", "pods": "10"})));
+}

@@ -216,9 +216,6 @@ fn interpret(suffix: &str) -> Option<(u32, i32, Format)> {
     }
 }
 
-/// The decode error the API server gives for a quantity that does not parse.
-pub const QUANTITY_ERROR: &str = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
-
 /// The value of a quantity in base units (cores, bytes), or `None` when it does not parse.
 pub fn parse(text: &str) -> Option<f64> {
     let t = text.trim();
@@ -258,21 +255,6 @@ pub fn of(v: &Value) -> Option<f64> {
         Value::Number(n) => n.as_f64(),
         _ => None,
     }
-}
-
-/// The first quantity under `resources.{requests,limits}` that does not parse.
-pub fn first_bad(resources: Option<&Value>) -> Option<String> {
-    let r = resources?;
-    for part in ["requests", "limits"] {
-        if let Some(map) = r.get(part).and_then(Value::as_object) {
-            for v in map.values() {
-                if of(v).is_none() {
-                    return Some(QUANTITY_ERROR.to_string());
-                }
-            }
-        }
-    }
-    None
 }
 
 #[cfg(test)]

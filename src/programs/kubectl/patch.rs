@@ -142,7 +142,7 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
                 continue;
             }
         };
-        let changed = patched != t.object;
+        let mut changed = patched != t.object;
         let result = if local || dry_run == DryRun::Client || !changed {
             patched
         } else {
@@ -154,7 +154,12 @@ pub fn run(ctx: &mut Ctx<'_>, args: &[String]) -> i32 {
                 ..Default::default()
             };
             match api.update(&conn.user, &t.res, t.namespace.as_deref(), patched, &opts) {
-                Ok(v) => v,
+                // kubectl compares the server's answer with the object it read: a patch the
+                // round trip normalizes away (`labels: {}`) changes nothing.
+                Ok(v) => {
+                    changed = v != t.object;
+                    v
+                }
                 Err(s) => {
                     errs.push(CmdError::status(s));
                     continue;

@@ -1,18 +1,14 @@
 //! The OpenAPI v3 schemas `kubectl explain` renders: the built-in definitions of a v1.35 API
-//! server (embedded from `assets/openapi/definitions.json`, parsed on first use only) plus the
+//! server (`cluster::openapi`, embedded from `assets/openapi/definitions.json`) plus the
 //! schemas a cluster's CRDs publish.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
-static DEFINITIONS: &str = include_str!("../../../../assets/openapi/definitions.json");
-
-/// The built-in definitions, name -> v3 schema (references are bare definition names).
+/// The built-in definitions, name -> v3 schema (shared with the API server's typed round trip).
 pub fn builtin() -> &'static Map<String, Value> {
-    static PARSED: OnceLock<Map<String, Value>> = OnceLock::new();
-    PARSED.get_or_init(|| serde_json::from_str(DEFINITIONS).unwrap_or_default())
+    crate::cluster::openapi::definitions()
 }
 
 /// One group/version/kind, as the `x-kubernetes-group-version-kind` extension spells it.
@@ -72,18 +68,6 @@ impl Document {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn builtin_definitions_load_with_v3_references() {
-        let defs = builtin();
-        assert!(defs.len() > 700, "{}", defs.len());
-        let spec = defs["io.k8s.api.core.v1.Pod"].pointer("/properties/spec").expect("Pod.spec");
-        // A reference with its own description is wrapped in allOf, as /openapi/v3 serves it.
-        assert_eq!(spec.pointer("/allOf/0/$ref").and_then(Value::as_str), Some("io.k8s.api.core.v1.PodSpec"));
-        assert!(spec.get("description").is_some());
-        // Quantity has no type in v3 (oneOf string|number), so explain names it.
-        assert!(defs["io.k8s.apimachinery.pkg.api.resource.Quantity"].get("type").is_none());
-    }
 
     #[test]
     fn find_by_gvk_and_resolve() {
