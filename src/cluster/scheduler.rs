@@ -16,6 +16,7 @@ mod pod_affinity;
 mod ports;
 pub mod requests;
 mod taints;
+mod topology_spread;
 mod volumes;
 
 #[cfg(test)]
@@ -178,8 +179,8 @@ pub struct Cycle<'a> {
 type Filter = fn(&Cycle<'_>, &NodeInfo<'_>) -> Option<Rejection>;
 
 /// The default profile's Filter plugins in their order (default_plugins.go). Volume limits,
-/// VolumeRestrictions, VolumeZone, PodTopologySpread and DynamicResources are not modelled:
-/// they never reject in the simulated world's pods without CSI drivers, zones or claims.
+/// VolumeRestrictions, VolumeZone and DynamicResources are not modelled: they never reject in
+/// the simulated world (no CSI drivers, zones or resource claims).
 const FILTERS: &[(&str, Filter)] = &[
     ("NodeUnschedulable", taints::filter_unschedulable),
     ("NodeName", node_affinity::filter_node_name),
@@ -188,6 +189,7 @@ const FILTERS: &[(&str, Filter)] = &[
     ("NodePorts", ports::filter),
     ("NodeResourcesFit", fit::filter),
     ("VolumeBinding", volumes::filter),
+    ("PodTopologySpread", topology_spread::filter),
     ("InterPodAffinity", pod_affinity::filter),
 ];
 
@@ -424,7 +426,7 @@ fn normalize_min_max(raw: &mut [i64]) {
 
 /// Weighted scores per feasible node (default_plugins.go weights: TaintToleration 3,
 /// NodeAffinity 2, InterPodAffinity 2, NodeResourcesFit 1, NodeResourcesBalancedAllocation 1;
-/// PodTopologySpread and ImageLocality are not modelled).
+/// PodTopologySpread and ImageLocality scores are not modelled).
 fn scores(cy: &Cycle<'_>, feasible: &[usize]) -> Vec<i64> {
     let each = |f: fn(&Cycle<'_>, &NodeInfo<'_>) -> i64| -> Vec<i64> { feasible.iter().map(|i| f(cy, &cy.nodes[*i])).collect() };
     let mut taint = each(taints::score_raw);

@@ -70,8 +70,12 @@ pub fn least_allocated_score(cy: &Cycle<'_>, n: &NodeInfo<'_>) -> i64 {
 }
 
 /// BalancedAllocation: 100 × (1 − standard deviation of the cpu and memory fractions), with
-/// actual (not defaulted) requests.
+/// actual (not defaulted) requests. Best-effort pods skip it (every node 0), so that they do
+/// not pile onto one node (kubernetes issue #129138).
 pub fn balanced_allocation_score(cy: &Cycle<'_>, n: &NodeInfo<'_>) -> i64 {
+    if cy.pod.requests.milli_cpu == 0 && cy.pod.requests.memory == 0 {
+        return 0;
+    }
     let pairs = [
         (n.requested.milli_cpu + cy.pod.requests.milli_cpu, n.allocatable.milli_cpu),
         (n.requested.memory + cy.pod.requests.memory, n.allocatable.memory),

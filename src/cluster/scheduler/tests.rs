@@ -487,3 +487,49 @@ fn normalizers() {
     normalize_min_max(&mut raw);
     assert_eq!(raw, vec![0, 50, 100]);
 }
+
+#[test]
+fn topology_spread_do_not_schedule() {
+    let spread = |name: &str| {
+        labelled(
+            name,
+            "web",
+            json!({"topologySpreadConstraints": [{"maxSkew": 1, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "DoNotSchedule",
+            "labelSelector": {"matchLabels": {"app": "web"}}}]}),
+        )
+    };
+    let mut w = World::new(world());
+    w.pods.push(on(spread("web-1"), "node01"));
+    // The tainted controlplane still counts as a domain (taints are ignored), with 0 pods: skew
+    // on node01 would be 2, on node02 1.
+    assert_eq!(w.bound(&spread("web-2")), "node02");
+    w.pods.push(on(spread("web-2"), "node02"));
+    assert_eq!(
+        w.message(&spread("web-3")),
+        "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 node(s) didn't match pod topology spread constraints. no new claims to deallocate, preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod."
+    );
+    let zoned = labelled(
+        "z",
+        "web",
+        json!({"topologySpreadConstraints": [{"maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "DoNotSchedule",
+        "labelSelector": {"matchLabels": {"app": "web"}}}]}),
+    );
+    assert!(w.message(&zoned).starts_with("0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 node(s) didn't match pod topology spread constraints (missing required label)."));
+}
+
+#[test]
+fn best_effort_pods_skip_balanced_allocation() {
+    let mut w = World::new(vec![node("node01")]);
+    w.pods.push(on(cpu_pod("a", "1"), "node01"));
+    let snap = w.snapshot();
+    let be = pod("be", json!({}));
+    let cy = cycle(&be, &snap);
+    assert_eq!(fit::balanced_allocation_score(&cy, &cy.nodes[0]), 0, "best-effort: skipped");
+    let req = cpu_pod("req", "100m");
+    let cy = cycle(&req, &snap);
+    // cpu 1100m/2000m = 0.55, memory 0: std 0.275 → 72.
+    assert_eq!(fit::balanced_allocation_score(&cy, &cy.nodes[0]), 72);
+    // LeastAllocated with the defaults: cpu (2000-1100)*100/2000 = 45; memory: both pods count
+    // 200Mi, (3908276Ki-409600Ki)*100/3908276Ki = 89; mean 67.
+    assert_eq!(fit::least_allocated_score(&cy, &cy.nodes[0]), 67);
+}
