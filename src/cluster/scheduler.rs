@@ -61,7 +61,11 @@ const DRA_NO_STATE: &str = "not found";
 /// DefaultPreemption's reasons (preemption.go, default_preemption.go).
 const PREEMPTION_NOT_HELPFUL: &str = "Preemption is not helpful for scheduling";
 const NO_VICTIMS: &str = "No preemption victims found for incoming pod";
+/// `PodEligibleToPreemptOthers` answers; the preemption plugin prefixes them with `preemption: `
+/// (captured: `… 1 Insufficient cpu. no new claims to deallocate, preemption: not eligible due to
+/// preemptionPolicy=Never.`).
 const NOT_ELIGIBLE_NEVER: &str = "not eligible due to preemptionPolicy=Never.";
+const NOT_ELIGIBLE_TERMINATING: &str = "not eligible due to a terminating pod on the nominated node.";
 
 /// A filter's failure: framework status code and reasons.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -287,8 +291,8 @@ fn fit_error<'r>(total: usize, rejections: impl Iterator<Item = &'r Rejection>) 
 /// DefaultPreemption's PostFilter message, or `None` when preemption found a node (the
 /// scheduler then nominates the node and evicts victims: see [`preemption_victims`]).
 fn preemption_message(cy: &Cycle<'_>, rejected: &[(usize, Rejection)]) -> Option<String> {
-    if cy.pod.pod.pointer("/spec/preemptionPolicy").and_then(Value::as_str) == Some("Never") {
-        return Some(NOT_ELIGIBLE_NEVER.to_string());
+    if let Some(why) = not_eligible(cy, rejected) {
+        return Some(format!("preemption: {why}"));
     }
     let mut outcome: Vec<Rejection> = Vec::new();
     for (i, r) in rejected {
@@ -301,6 +305,32 @@ fn preemption_message(cy: &Cycle<'_>, rejected: &[(usize, Rejection)]) -> Option
         }
     }
     Some(format!("preemption: {}", fit_error(cy.nodes.len(), outcome.iter())))
+}
+
+/// `PodEligibleToPreemptOthers`: a pod that may not preempt, or that already preempted and
+/// waits for its victims on the nominated node to terminate.
+fn not_eligible(cy: &Cycle<'_>, rejected: &[(usize, Rejection)]) -> Option<&'static str> {
+    let pod = cy.pod.pod;
+    if pod.pointer("/spec/preemptionPolicy").and_then(Value::as_str) == Some("Never") {
+        return Some(NOT_ELIGIBLE_NEVER);
+    }
+    let nominated = pod.pointer("/status/nominatedNodeName").and_then(Value::as_str).unwrap_or_default();
+    let index = cy.nodes.iter().position(|n| !nominated.is_empty() && n.name == nominated)?;
+    // A nominated node that can no longer take the pod at all is given up: preempt again.
+    if rejected.iter().any(|(i, r)| *i == index && r.code == Code::UnschedulableAndUnresolvable) {
+        return None;
+    }
+    let waiting = cy.nodes[index].pods.iter().any(|p| priority_of(p, cy.snapshot) < cy.pod.priority && terminating_by_preemption(p));
+    waiting.then_some(NOT_ELIGIBLE_TERMINATING)
+}
+
+/// Being deleted, with the DisruptionTarget condition the scheduler sets on its victims.
+fn terminating_by_preemption(p: &Value) -> bool {
+    p.pointer("/metadata/deletionTimestamp").is_some_and(|v| !v.is_null())
+        && p.pointer("/status/conditions").and_then(Value::as_array).into_iter().flatten().any(|c| {
+            c.get("type").and_then(Value::as_str) == Some("DisruptionTarget")
+                && c.get("reason").and_then(Value::as_str) == Some("PreemptionByScheduler")
+        })
 }
 
 /// `SelectVictimsOnNode`: remove every lower-priority pod; if the pod then fits, add them back
@@ -367,11 +397,12 @@ pub fn preemption_victims(pod: &Value, snapshot: &Snapshot<'_>) -> Option<Preemp
 fn victims_in<'a>(pod: &'a Value, snapshot: &'a Snapshot<'a>) -> Option<Preemption> {
     let mut cy = cycle(pod, snapshot);
     cy.claims = Some(volumes::pre_filter(pod, snapshot).ok()?);
-    if pod.pointer("/spec/preemptionPolicy").and_then(Value::as_str) == Some("Never") {
-        return None;
-    }
     let statuses: Vec<Option<Rejection>> = cy.nodes.iter().map(|n| run_filters(&cy, n)).collect();
     if statuses.iter().any(Option::is_none) {
+        return None;
+    }
+    let rejected: Vec<(usize, Rejection)> = statuses.iter().enumerate().filter_map(|(i, s)| s.clone().map(|s| (i, s))).collect();
+    if not_eligible(&cy, &rejected).is_some() {
         return None;
     }
     // (highest victim priority, sum of victim priorities, victim count): lower is better.

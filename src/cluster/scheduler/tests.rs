@@ -433,9 +433,27 @@ fn preemption_of_lower_priority_pods() {
     urgent["spec"]["preemptionPolicy"] = json!("Never");
     assert_eq!(
         w.message(&urgent),
-        "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. no new claims to deallocate, not eligible due to preemptionPolicy=Never."
+        "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu. no new claims to deallocate, preemption: not eligible due to preemptionPolicy=Never."
     );
     assert_eq!(preemption_victims(&urgent, &w.snapshot()), None);
+}
+
+#[test]
+fn a_nominated_pod_waits_for_its_victims() {
+    let mut w = World::new(vec![node("node01")]);
+    let mut victim = on(cpu_pod("low", "1500m"), "node01");
+    victim["metadata"]["deletionTimestamp"] = json!("2026-01-01T00:00:00Z");
+    victim["status"]["conditions"] = json!([{"type": "DisruptionTarget", "status": "True", "reason": "PreemptionByScheduler",
+        "message": "default-scheduler: preempting to accommodate a higher priority pod"}]);
+    w.pods.push(victim);
+    let mut urgent = cpu_pod("urgent", "1");
+    urgent["spec"]["priority"] = json!(100);
+    urgent["status"]["nominatedNodeName"] = json!("node01");
+    assert_eq!(
+        w.message(&urgent),
+        "0/1 nodes are available: 1 Insufficient cpu. no new claims to deallocate, preemption: not eligible due to a terminating pod on the nominated node."
+    );
+    assert_eq!(preemption_victims(&urgent, &w.snapshot()), None, "no second round of evictions");
 }
 
 #[test]
