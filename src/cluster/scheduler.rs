@@ -19,6 +19,8 @@ mod taints;
 mod topology_spread;
 mod volumes;
 
+pub use volumes::VolumeBinding;
+
 #[cfg(test)]
 mod tests;
 
@@ -226,6 +228,32 @@ fn cycle<'a>(pod: &'a Value, snapshot: &'a Snapshot<'a>) -> Cycle<'a> {
     nodes.sort_by(|a, b| a.name.cmp(b.name));
     let info = PodInfo { pod, requests: pod_requests(pod, false), non_zero: pod_requests(pod, true), priority: priority_of(pod, snapshot) };
     Cycle { pod: info, nodes, snapshot, claims: None }
+}
+
+/// Whether the default scheduler takes this pod at all: not yet bound, not being deleted, not
+/// finished, `schedulerName` empty or `default-scheduler` (pods for another scheduler stay
+/// Pending without events), and no `schedulingGates` (those show `SchedulingGated` and get no
+/// FailedScheduling event: the SchedulingGates PreEnqueue plugin keeps them out of the queue).
+pub fn is_schedulable_by_default_scheduler(pod: &Value) -> bool {
+    let s = |p: &str| pod.pointer(p).and_then(Value::as_str).unwrap_or_default();
+    s("/spec/nodeName").is_empty()
+        && pod.pointer("/metadata/deletionTimestamp").is_none_or(Value::is_null)
+        && !matches!(s("/status/phase"), "Succeeded" | "Failed")
+        && matches!(s("/spec/schedulerName"), "" | "default-scheduler")
+        && pod.pointer("/spec/schedulingGates").and_then(Value::as_array).is_none_or(Vec::is_empty)
+}
+
+/// After [`schedule`] chose `node`: what PreBind must do for the pod's WaitForFirstConsumer
+/// claims (bind to a matching PV, or hand the claim to the provisioner with the selected node).
+pub fn volume_bindings(pod: &Value, snapshot: &Snapshot<'_>, node: &str) -> Vec<VolumeBinding> {
+    let snap: &Snapshot<'_> = snapshot;
+    bindings_in(pod, snap, node)
+}
+
+fn bindings_in<'a>(pod: &'a Value, snapshot: &'a Snapshot<'a>, node: &str) -> Vec<VolumeBinding> {
+    let mut cy = cycle(pod, snapshot);
+    cy.claims = volumes::pre_filter(pod, snapshot).ok();
+    cy.nodes.iter().find(|n| n.name == node).map(|n| volumes::bindings(&cy, n)).unwrap_or_default()
 }
 
 /// Schedule one pod: the node to bind it to, or the FailedScheduling message.

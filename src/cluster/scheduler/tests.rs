@@ -365,6 +365,10 @@ fn wait_for_first_consumer_and_local_volumes() {
     };
     w.pvs.push(local_pv("pv-2", "node02"));
     assert_eq!(w.bound(&claim_pod("data")), "node02");
+    assert_eq!(
+        volume_bindings(&claim_pod("data"), &w.snapshot(), "node02"),
+        vec![VolumeBinding::Bind { namespace: "default".into(), claim: "data".into(), volume: "pv-2".into() }]
+    );
     // Bound to the PV on node02: node01 now conflicts.
     w.pvcs[0] = pvc("data", "local", "pv-2");
     let mut n2 = node("node02");
@@ -384,6 +388,19 @@ fn dynamic_provisioning_classes_pass() {
     );
     w.pvcs.push(pvc("data", "standard", ""));
     assert_eq!(w.bound(&claim_pod("data")), "node01");
+    assert_eq!(
+        volume_bindings(&claim_pod("data"), &w.snapshot(), "node01"),
+        vec![VolumeBinding::Provision { namespace: "default".into(), claim: "data".into(), node: "node01".into() }]
+    );
+}
+
+#[test]
+fn which_pods_the_default_scheduler_takes() {
+    assert!(is_schedulable_by_default_scheduler(&pod("p", json!({}))));
+    assert!(is_schedulable_by_default_scheduler(&pod("p", json!({"schedulerName": "default-scheduler"}))));
+    assert!(!is_schedulable_by_default_scheduler(&pod("p", json!({"schedulerName": "my-scheduler"}))));
+    assert!(!is_schedulable_by_default_scheduler(&pod("p", json!({"schedulingGates": [{"name": "wait"}]}))));
+    assert!(!is_schedulable_by_default_scheduler(&on(pod("p", json!({})), "node01")));
 }
 
 #[test]

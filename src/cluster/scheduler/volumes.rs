@@ -132,6 +132,37 @@ fn pv_matches(pv: &Value, pvc: &Value, n: &NodeInfo<'_>) -> bool {
         && pv_fits_node(pv, n)
 }
 
+/// What PreBind does for one WaitForFirstConsumer claim once the pod has a node
+/// (`binder.go` `BindPodVolumes`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VolumeBinding {
+    /// Bind the claim (`namespace`, `name`) to this existing PV.
+    Bind { namespace: String, claim: String, volume: String },
+    /// Ask the provisioner for a volume: annotate the claim with
+    /// `volume.kubernetes.io/selected-node: <node>`.
+    Provision { namespace: String, claim: String, node: String },
+}
+
+/// The bindings for the pod's delayed claims on the chosen node, PVs matched as the filter
+/// matched them.
+pub fn bindings(cy: &Cycle<'_>, n: &NodeInfo<'_>) -> Vec<VolumeBinding> {
+    let Some(claims) = cy.claims.as_ref() else { return Vec::new() };
+    let mut taken: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    for pvc in &claims.delayed {
+        let namespace = pvc.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or("default").to_string();
+        let claim = name_of(pvc).to_string();
+        match cy.snapshot.pvs.iter().find(|pv| !taken.contains(&name_of(pv)) && pv_matches(pv, pvc, n)) {
+            Some(pv) => {
+                taken.push(name_of(pv));
+                out.push(VolumeBinding::Bind { namespace, claim, volume: name_of(pv).to_string() });
+            }
+            None => out.push(VolumeBinding::Provision { namespace, claim, node: n.name.to_string() }),
+        }
+    }
+    out
+}
+
 pub fn filter(cy: &Cycle<'_>, n: &NodeInfo<'_>) -> Option<Rejection> {
     let claims = cy.claims.as_ref()?;
     let snap = cy.snapshot;
