@@ -406,6 +406,25 @@ fn start_time(p: &Value) -> &str {
     p.pointer("/status/startTime").or_else(|| p.pointer("/metadata/creationTimestamp")).and_then(Value::as_str).unwrap_or_default()
 }
 
+/// The `Normal Scheduled` event's message (schedule_one.go, after binding).
+pub fn scheduled_message(pod: &Value, node: &str) -> String {
+    let (ns, name) = pod_key(pod);
+    format!("Successfully assigned {ns}/{name} to {node}")
+}
+
+/// The `Normal Preempted` event on each victim (preemption.go `prepareCandidate`; it names the
+/// preemptor by UID: captured `Preempted by pod 64d6df7b-… on node lab-g2-vm2`).
+pub fn preempted_message(preemptor_uid: &str, node: &str) -> String {
+    format!("Preempted by pod {preemptor_uid} on node {node}")
+}
+
+/// The victim's `DisruptionTarget` condition message (reason `PreemptionByScheduler`).
+pub fn disruption_target_message(preemptor: &Value) -> String {
+    let scheduler =
+        preemptor.pointer("/spec/schedulerName").and_then(Value::as_str).filter(|s| !s.is_empty()).unwrap_or("default-scheduler");
+    format!("{scheduler}: preempting to accommodate a higher priority pod")
+}
+
 /// The outcome of a successful preemption: the node the pod is nominated to and the pods to
 /// evict from it (`namespace`, `name`).
 #[derive(Debug, Clone, PartialEq, Eq)]

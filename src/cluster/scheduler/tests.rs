@@ -568,3 +568,13 @@ fn best_effort_pods_skip_balanced_allocation() {
     // 200Mi, (3908276Ki-409600Ki)*100/3908276Ki = 89; mean 67.
     assert_eq!(fit::least_allocated_score(&cy, &cy.nodes[0]), 67);
 }
+
+#[test]
+fn event_texts() {
+    assert_eq!(scheduled_message(&pod("web", json!({})), "node01"), "Successfully assigned default/web to node01");
+    assert_eq!(preempted_message("uid-1", "node02"), "Preempted by pod uid-1 on node node02");
+    assert_eq!(
+        disruption_target_message(&pod("p", json!({"schedulerName": "default-scheduler"}))),
+        "default-scheduler: preempting to accommodate a higher priority pod"
+    );
+}
