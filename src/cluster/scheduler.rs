@@ -266,6 +266,11 @@ pub fn schedule(pod: &Value, snapshot: &Snapshot<'_>) -> Decision {
 fn schedule_in<'a>(pod: &'a Value, snapshot: &'a Snapshot<'a>) -> Decision {
     let mut cy = cycle(pod, snapshot);
     let total = cy.nodes.len();
+    if total == 0 {
+        // `ErrNoNodesAvailable`, checked before any plugin runs, is not a FitError:
+        // schedule_one.go reports it as it is.
+        return Decision::Unschedulable { message: "no nodes available to schedule pods".to_string() };
+    }
     match volumes::pre_filter(pod, snapshot) {
         Ok(claims) => cy.claims = Some(claims),
         Err(msg) => {
@@ -273,10 +278,6 @@ fn schedule_in<'a>(pod: &'a Value, snapshot: &'a Snapshot<'a>) -> Decision {
             // the state its skipped PreFilter never wrote.
             return Decision::Unschedulable { message: format!("0/{total} nodes are available: {msg}. {DRA_NO_STATE}") };
         }
-    }
-    if total == 0 {
-        // `ErrNoNodesAvailable` is not a FitError: schedule_one.go reports it as it is.
-        return Decision::Unschedulable { message: "no nodes available to schedule pods".to_string() };
     }
     let statuses: Vec<Option<Rejection>> = cy.nodes.iter().map(|n| run_filters(&cy, n)).collect();
     let feasible: Vec<usize> = (0..total).filter(|i| statuses[*i].is_none()).collect();

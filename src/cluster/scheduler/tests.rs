@@ -420,6 +420,7 @@ fn reasons_sort_as_strings() {
 fn no_nodes_at_all() {
     let w = World::new(vec![]);
     assert_eq!(w.message(&pod("p", json!({}))), "no nodes available to schedule pods");
+    assert_eq!(w.message(&claim_pod("missing")), "no nodes available to schedule pods", "checked before PreFilter");
 }
 
 fn priority_class(name: &str, value: i64) -> Value {
