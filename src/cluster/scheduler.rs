@@ -374,18 +374,11 @@ fn dry_run<'a>(cy: &Cycle<'a>, index: usize) -> Result<Vec<&'a Value>, Rejection
         let reduced = node.without(victims);
         let mut nodes = cy.nodes.clone();
         nodes[index] = reduced;
-        let trial = Cycle {
-            pod: PodInfo {
-                pod: cy.pod.pod,
-                requests: cy.pod.requests.clone(),
-                non_zero: cy.pod.non_zero.clone(),
-                priority: cy.pod.priority,
-            },
-            nodes,
-            snapshot: cy.snapshot,
-            claims: None,
-        };
-        let trial = Cycle { claims: volumes::pre_filter(cy.pod.pod, cy.snapshot).ok(), ..trial };
+        // The victims gone, every filter runs again on this node (the pod's PreFilter state
+        // is recomputed from the same snapshot).
+        let pod =
+            PodInfo { pod: cy.pod.pod, requests: cy.pod.requests.clone(), non_zero: cy.pod.non_zero.clone(), priority: cy.pod.priority };
+        let trial = Cycle { pod, nodes, snapshot: cy.snapshot, claims: volumes::pre_filter(cy.pod.pod, cy.snapshot).ok() };
         run_filters(&trial, &trial.nodes[index])
     };
     if let Some(r) = fits(&lower) {
