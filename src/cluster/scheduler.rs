@@ -203,6 +203,48 @@ fn run_filters(cy: &Cycle<'_>, n: &NodeInfo<'_>) -> Option<Rejection> {
     FILTERS.iter().find_map(|(_, f)| f(cy, n))
 }
 
+/// `RunFilterPluginsWithNominatedPods`: pending pods nominated to a node (after preempting
+/// there) with at least the incoming pod's priority hold their place: the filters run once with
+/// them added to the node and once without, and both must pass.
+fn filter_node(cy: &Cycle<'_>, index: usize) -> Option<Rejection> {
+    let n = &cy.nodes[index];
+    let key = pod_key(cy.pod.pod);
+    let nominated: Vec<&Value> = cy
+        .snapshot
+        .pods
+        .iter()
+        .copied()
+        .filter(|p| p.pointer("/spec/nodeName").and_then(Value::as_str).unwrap_or_default().is_empty())
+        .filter(|p| p.pointer("/status/nominatedNodeName").and_then(Value::as_str) == Some(n.name))
+        .filter(|p| pod_key(p) != key && priority_of(p, cy.snapshot) >= cy.pod.priority)
+        .collect();
+    if !nominated.is_empty() {
+        let mut with = n.clone();
+        for p in nominated {
+            with.add_pod(p);
+        }
+        let mut nodes = cy.nodes.clone();
+        nodes[index] = with;
+        let pod =
+            PodInfo { pod: cy.pod.pod, requests: cy.pod.requests.clone(), non_zero: cy.pod.non_zero.clone(), priority: cy.pod.priority };
+        let trial = Cycle { pod, nodes, snapshot: cy.snapshot, claims: volumes::pre_filter(cy.pod.pod, cy.snapshot).ok() };
+        if let Some(r) = run_filters(&trial, &trial.nodes[index]) {
+            return Some(r);
+        }
+    }
+    run_filters(cy, n)
+}
+
+/// PrioritySort, the queue order: higher priority first, then the pod that has waited longer
+/// (its creation time here), then name for determinism.
+pub fn queue_order(a: &Value, b: &Value, snapshot: &Snapshot<'_>) -> std::cmp::Ordering {
+    let created = |p: &Value| p.pointer("/metadata/creationTimestamp").and_then(Value::as_str).unwrap_or_default().to_string();
+    priority_of(b, snapshot)
+        .cmp(&priority_of(a, snapshot))
+        .then_with(|| created(a).cmp(&created(b)))
+        .then_with(|| pod_key(a).cmp(&pod_key(b)))
+}
+
 /// The pod's priority: `spec.priority` as admission resolved it, else its class's value, else
 /// the global default class's, else 0.
 pub fn priority_of(pod: &Value, snapshot: &Snapshot<'_>) -> i64 {
@@ -279,7 +321,7 @@ fn schedule_in<'a>(pod: &'a Value, snapshot: &'a Snapshot<'a>) -> Decision {
             return Decision::Unschedulable { message: format!("0/{total} nodes are available: {msg}. {DRA_NO_STATE}") };
         }
     }
-    let statuses: Vec<Option<Rejection>> = cy.nodes.iter().map(|n| run_filters(&cy, n)).collect();
+    let statuses: Vec<Option<Rejection>> = (0..cy.nodes.len()).map(|i| filter_node(&cy, i)).collect();
     let feasible: Vec<usize> = (0..total).filter(|i| statuses[*i].is_none()).collect();
     if feasible.is_empty() {
         let rejected: Vec<(usize, Rejection)> = statuses.into_iter().enumerate().filter_map(|(i, s)| s.map(|s| (i, s))).collect();
@@ -438,7 +480,7 @@ pub fn preemption_victims(pod: &Value, snapshot: &Snapshot<'_>) -> Option<Preemp
 fn victims_in<'a>(pod: &'a Value, snapshot: &'a Snapshot<'a>) -> Option<Preemption> {
     let mut cy = cycle(pod, snapshot);
     cy.claims = Some(volumes::pre_filter(pod, snapshot).ok()?);
-    let statuses: Vec<Option<Rejection>> = cy.nodes.iter().map(|n| run_filters(&cy, n)).collect();
+    let statuses: Vec<Option<Rejection>> = (0..cy.nodes.len()).map(|i| filter_node(&cy, i)).collect();
     if statuses.iter().any(Option::is_none) {
         return None;
     }

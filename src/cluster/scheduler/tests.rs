@@ -579,3 +579,34 @@ fn event_texts() {
         "default-scheduler: preempting to accommodate a higher priority pod"
     );
 }
+
+#[test]
+fn nominated_pods_hold_their_place() {
+    let mut w = World::new(vec![node("node01")]);
+    let mut nominated = cpu_pod("urgent", "1500m");
+    nominated["spec"]["priority"] = json!(100);
+    nominated["status"]["nominatedNodeName"] = json!("node01");
+    w.pods.push(nominated);
+    assert_eq!(
+        w.message(&cpu_pod("late", "1")),
+        "0/1 nodes are available: 1 Insufficient cpu. no new claims to deallocate, preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod."
+    );
+    let mut higher = cpu_pod("higher", "1");
+    higher["spec"]["priority"] = json!(1000);
+    assert_eq!(w.bound(&higher), "node01", "a lower-priority nomination does not block");
+}
+
+#[test]
+fn queue_sorts_by_priority_then_age() {
+    let w = World::new(vec![]);
+    let mut a = pod("a", json!({"priority": 5}));
+    a["metadata"]["creationTimestamp"] = json!("2026-01-01T00:00:02Z");
+    let mut b = pod("b", json!({"priority": 5}));
+    b["metadata"]["creationTimestamp"] = json!("2026-01-01T00:00:01Z");
+    let c = pod("c", json!({"priority": 9}));
+    let snap = w.snapshot();
+    let mut q = [&a, &b, &c];
+    q.sort_by(|x, y| queue_order(x, y, &snap));
+    let names: Vec<&str> = q.iter().map(|p| p["metadata"]["name"].as_str().unwrap_or_default()).collect();
+    assert_eq!(names, vec!["c", "b", "a"]);
+}
