@@ -9,6 +9,13 @@
 //! `plugins/defaultpreemption/default_preemption.go`, `plugins/dynamicresources` (PostFilter) and
 //! the default profile `pkg/scheduler/apis/config/v1/default_plugins.go`. Plugins live in the
 //! submodules, one per plugin family.
+//!
+//! How the settle loop drives it, one pod at a time in [`queue_order`], for pods
+//! [`is_schedulable_by_default_scheduler`] accepts, with each bind visible in the next snapshot:
+//! [`schedule`] → `Bind` (then [`volume_bindings`] for WaitForFirstConsumer claims, event
+//! [`scheduled_message`]) or `Unschedulable` (event `FailedScheduling` with the message, and
+//! [`preemption_victims`]: evict them with [`disruption_target_message`] /
+//! [`preempted_message`], set `status.nominatedNodeName`).
 
 mod fit;
 mod node_affinity;
