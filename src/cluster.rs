@@ -33,6 +33,7 @@ pub mod podsecurity;
 pub mod quantity;
 pub mod rbac;
 pub mod resources;
+pub mod scheduler;
 pub mod selector;
 pub mod status;
 pub mod store;
