@@ -302,7 +302,6 @@ mod tests {
         assert_eq!(canonical("abc"), Err(QuantityError::Format));
     }
 
-
     #[test]
     fn parses_suffixes() {
         assert_eq!(parse("500m"), Some(0.5));

@@ -77,7 +77,10 @@ pub fn node_files(node: &NodeSpec, cp: &NodeSpec, version: &str) -> Vec<(String,
         for c in COMPONENTS {
             add(&format!("/etc/kubernetes/manifests/{c}.yaml"), manifest_text(c, cp, version));
         }
-        add("/etc/kubernetes/controller-manager.conf", component_kubeconfig(&server, "system:kube-controller-manager", "controller-manager"));
+        add(
+            "/etc/kubernetes/controller-manager.conf",
+            component_kubeconfig(&server, "system:kube-controller-manager", "controller-manager"),
+        );
         add("/etc/kubernetes/scheduler.conf", component_kubeconfig(&server, "system:kube-scheduler", "scheduler"));
         add("/etc/kubernetes/super-admin.conf", component_kubeconfig(&server, "kubernetes-super-admin", "super-admin"));
         add("/etc/kubernetes/pki/ca.key", CA_KEY.to_string());
@@ -102,7 +105,6 @@ pub fn node_files(node: &NodeSpec, cp: &NodeSpec, version: &str) -> Vec<(String,
     }
     out
 }
-
 
 #[cfg(test)]
 mod tests {

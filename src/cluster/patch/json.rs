@@ -52,7 +52,8 @@ fn apply(doc: &mut Value, op: &Value) -> Result<(), String> {
     match kind {
         "add" => {
             let path = path().map_err(|_| format!("add operation failed to decode path: {MISSING}"))?;
-            let (con, key) = find(doc, &path).ok_or_else(|| format!("add operation does not apply: doc is missing path: \"{path}\": {MISSING}"))?;
+            let (con, key) =
+                find(doc, &path).ok_or_else(|| format!("add operation does not apply: doc is missing path: \"{path}\": {MISSING}"))?;
             add(con, &key, value()).map_err(|e| format!("error in add for path: '{path}': {e}"))
         }
         "remove" => {
@@ -71,27 +72,30 @@ fn apply(doc: &mut Value, op: &Value) -> Result<(), String> {
                 *doc = v;
                 return Ok(());
             }
-            let (con, key) = find(doc, &path).ok_or_else(|| format!("replace operation does not apply: doc is missing path: {path}: {MISSING}"))?;
+            let (con, key) =
+                find(doc, &path).ok_or_else(|| format!("replace operation does not apply: doc is missing path: {path}: {MISSING}"))?;
             get(con, &key).map_err(|_| format!("replace operation does not apply: doc is missing key: {path}: {MISSING}"))?;
             set(con, &key, value()).map_err(|e| format!("error in remove for path: '{path}': {e}"))
         }
         "move" => {
             let from = from().map_err(|e| format!("move operation failed to decode from: {e}"))?;
-            let (con, key) = find(doc, &from).ok_or_else(|| format!("move operation does not apply: doc is missing from path: {from}: {MISSING}"))?;
+            let (con, key) =
+                find(doc, &from).ok_or_else(|| format!("move operation does not apply: doc is missing from path: {from}: {MISSING}"))?;
             get(con, &key).map_err(|e| format!("error in move for path: '{key}': {e}"))?;
             let v = remove(con, &key).map_err(|e| format!("error in move for path: '{key}': {e}"))?;
             let path = path().map_err(|e| format!("move operation failed to decode path: {e}"))?;
-            let (con, key) =
-                find(doc, &path).ok_or_else(|| format!("move operation does not apply: doc is missing destination path: {path}: {MISSING}"))?;
+            let (con, key) = find(doc, &path)
+                .ok_or_else(|| format!("move operation does not apply: doc is missing destination path: {path}: {MISSING}"))?;
             add(con, &key, v).map_err(|e| format!("error in move for path: '{path}': {e}"))
         }
         "copy" => {
             let from = from().map_err(|e| format!("copy operation failed to decode from: {e}"))?;
-            let (con, key) = find(doc, &from).ok_or_else(|| format!("copy operation does not apply: doc is missing from path: {from}: {MISSING}"))?;
+            let (con, key) =
+                find(doc, &from).ok_or_else(|| format!("copy operation does not apply: doc is missing from path: {from}: {MISSING}"))?;
             let v = get(con, &key).map_err(|e| format!("error in copy for from: '{from}': {e}"))?.cloned().unwrap_or(Value::Null);
             let path = path().map_err(|_| format!("copy operation failed to decode path: {MISSING}"))?;
-            let (con, key) =
-                find(doc, &path).ok_or_else(|| format!("copy operation does not apply: doc is missing destination path: {path}: {MISSING}"))?;
+            let (con, key) = find(doc, &path)
+                .ok_or_else(|| format!("copy operation does not apply: doc is missing destination path: {path}: {MISSING}"))?;
             add(con, &key, v).map_err(|e| format!("error while adding value during copy: {e}"))
         }
         "test" => {
@@ -101,7 +105,8 @@ fn apply(doc: &mut Value, op: &Value) -> Result<(), String> {
                 return if *doc == value() { Ok(()) } else { Err(failed()) };
             }
             let want = op.get("value");
-            let (con, key) = find(doc, &path).ok_or_else(|| format!("test operation does not apply: is missing path: {path}: {MISSING}"))?;
+            let (con, key) =
+                find(doc, &path).ok_or_else(|| format!("test operation does not apply: is missing path: {path}: {MISSING}"))?;
             let have = get(con, &key).map_err(|e| format!("error in test for path: '{path}': {e}"))?;
             match (have, want) {
                 (None, None | Some(Value::Null)) => Ok(()),
@@ -247,19 +252,22 @@ mod tests {
             {"op": "copy", "from": "/spec/replicas", "path": "/spec/copied"},
             {"op": "move", "from": "/spec/copied", "path": "/spec/moved"}
         ]);
-        assert_eq!(
-            json_patch(&t, &ops).unwrap(),
-            json!({"spec": {"replicas": 3, "list": [2, 9], "moved": 3}, "metadata": {"a~b": 1}})
-        );
+        assert_eq!(json_patch(&t, &ops).unwrap(), json!({"spec": {"replicas": 3, "list": [2, 9], "moved": 3}, "metadata": {"a~b": 1}}));
     }
 
     #[test]
     fn the_library_quirks_learners_meet() {
         // Replacing or copying a missing object key reads it as null instead of failing.
         assert_eq!(json_patch(&json!({"a": {}}), &json!([{"op": "replace", "path": "/a/b", "value": 1}])).unwrap(), json!({"a": {"b": 1}}));
-        assert_eq!(json_patch(&json!({"a": {}}), &json!([{"op": "copy", "from": "/a/x", "path": "/a/y"}])).unwrap(), json!({"a": {"y": null}}));
+        assert_eq!(
+            json_patch(&json!({"a": {}}), &json!([{"op": "copy", "from": "/a/x", "path": "/a/y"}])).unwrap(),
+            json!({"a": {"y": null}})
+        );
         // Negative indices count from the end; in an add, -1 appends.
-        assert_eq!(json_patch(&json!({"l": [1, 2]}), &json!([{"op": "add", "path": "/l/-1", "value": 3}])).unwrap(), json!({"l": [1, 2, 3]}));
+        assert_eq!(
+            json_patch(&json!({"l": [1, 2]}), &json!([{"op": "add", "path": "/l/-1", "value": 3}])).unwrap(),
+            json!({"l": [1, 2, 3]})
+        );
         assert_eq!(json_patch(&json!({"l": [1, 2]}), &json!([{"op": "remove", "path": "/l/-2"}])).unwrap(), json!({"l": [2]}));
     }
 
