@@ -57,6 +57,17 @@ pub fn controllers() -> &'static [Controller] {
 /// Runs rounds of every controller until a round changes nothing (or [`MAX_ROUNDS`]).
 /// Returns the number of rounds that changed something.
 pub fn settle(api: &mut Api<'_>) -> usize {
+    // Warnings answer the request that caused them; the controllers' own requests (a pod
+    // create Pod Security warns about) have no client to print them, so they are dropped and
+    // the learner's pending ones kept.
+    let pending = api.cluster.warnings.take();
+    let rounds = run_rounds(api);
+    api.cluster.warnings.take();
+    api.cluster.warnings.extend(pending);
+    rounds
+}
+
+fn run_rounds(api: &mut Api<'_>) -> usize {
     for round in 0..MAX_ROUNDS {
         let before = api.cluster.store.revision;
         for c in controllers() {

@@ -513,6 +513,13 @@ fn sync_status(api: &mut Api<'_>, ns: &str, name: &str, created: Option<String>)
     }
     let now = api.clock.rfc3339();
     let mut conds: Vec<Value> = d.pointer("/status/conditions").and_then(Value::as_array).cloned().unwrap_or_default();
+    // getNewReplicaSet sets Progressing before calculateStatus sets Available, so a new
+    // deployment lists Progressing first until its reason moves.
+    if let (Some(rs), Some(c)) = (new_rs, created.as_deref())
+        && meta_str(rs, "name") == c
+    {
+        set_condition(&mut conds, "Progressing", "True", "NewReplicaSetCreated", &format!("Created new replica set \"{c}\""), &now);
+    }
     if available >= replicas - max_unavailable(&d) {
         set_condition(&mut conds, "Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability.", &now);
     } else {
@@ -525,6 +532,12 @@ fn sync_status(api: &mut Api<'_>, ns: &str, name: &str, created: Option<String>)
             &now,
         );
     }
+    // `DeploymentProgressing`: more updated, ready or available pods, or fewer old ones.
+    let old_status = |f: &str| status_num(&d, f);
+    let progressing = updated > old_status("updatedReplicas")
+        || total - updated < old_status("replicas") - old_status("updatedReplicas")
+        || ready > old_status("readyReplicas")
+        || available > old_status("availableReplicas");
     if d.pointer("/spec/paused").and_then(Value::as_bool) == Some(true) {
         set_condition(&mut conds, "Progressing", "Unknown", "DeploymentPaused", "Deployment is paused", &now);
     } else if let Some(rs) = new_rs {
@@ -533,27 +546,21 @@ fn sync_status(api: &mut Api<'_>, ns: &str, name: &str, created: Option<String>)
         if updated == replicas && available == replicas && total == replicas && old_pods == 0 {
             let msg = format!("ReplicaSet \"{rs_name}\" has successfully progressed.");
             set_condition(&mut conds, "Progressing", "True", "NewReplicaSetAvailable", &msg, &now);
-        } else if created.as_deref() == Some(rs_name) {
-            set_condition(
-                &mut conds,
-                "Progressing",
-                "True",
-                "NewReplicaSetCreated",
-                &format!("Created new replica set \"{rs_name}\""),
-                &now,
-            );
+        } else if progressing {
+            let msg = format!("ReplicaSet \"{rs_name}\" is progressing.");
+            set_condition(&mut conds, "Progressing", "True", "ReplicaSetUpdated", &msg, &now);
         } else if conds.iter().all(|c| c["type"] != "Progressing") {
             set_condition(&mut conds, "Progressing", "True", "FoundNewReplicaSet", &format!("Found new replica set \"{rs_name}\""), &now);
-        } else {
-            set_condition(
-                &mut conds,
-                "Progressing",
-                "True",
-                "ReplicaSetUpdated",
-                &format!("ReplicaSet \"{rs_name}\" is progressing."),
-                &now,
-            );
         }
+    }
+    // The ReplicaSets' ReplicaFailure condition is mirrored on the deployment.
+    let failure = all.iter().find_map(|r| super::condition(r, "ReplicaFailure").filter(|c| c["status"] == "True").cloned());
+    match failure {
+        Some(f) => {
+            let (reason, message) = (f["reason"].as_str().unwrap_or_default(), f["message"].as_str().unwrap_or_default());
+            set_condition(&mut conds, "ReplicaFailure", "True", reason, message, &now);
+        }
+        None => conds.retain(|c| c["type"] != "ReplicaFailure"),
     }
     if !conds.is_empty() {
         status.insert("conditions".into(), Value::Array(conds));

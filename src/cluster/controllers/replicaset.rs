@@ -127,6 +127,7 @@ pub fn reconcile(api: &mut Api<'_>, key: &Key) {
     }
     let user = controller_identity(NAME);
     let active: Vec<Value> = claim_pods(api, &rs).into_iter().filter(pod_active).collect();
+    let mut failure: Option<String> = None;
     let want = rs.pointer("/spec/replicas").and_then(Value::as_i64).unwrap_or(1).max(0) as usize;
     if active.len() < want {
         for _ in active.len()..want {
@@ -139,6 +140,7 @@ pub fn reconcile(api: &mut Api<'_>, key: &Key) {
                     // A refused create (quota, admission, an invalid template) stops this sync; the
                     // warning stays one event however often the loop retries.
                     record_event(api, &rs, "Warning", "FailedCreate", &format!("Error creating: {}", e.message), &SOURCE, true);
+                    failure = Some(e.message);
                     break;
                 }
             }
@@ -151,11 +153,13 @@ pub fn reconcile(api: &mut Api<'_>, key: &Key) {
             }
         }
     }
-    update_status(api, &key.namespace, &key.name);
+    update_status(api, &key.namespace, &key.name, failure);
 }
 
 /// `calculateStatus`: counts over the active pods the ReplicaSet controls now.
-fn update_status(api: &mut Api<'_>, ns: &str, name: &str) {
+/// A failed create sets the ReplicaFailure condition (reason FailedCreate); a sync without
+/// error clears it.
+fn update_status(api: &mut Api<'_>, ns: &str, name: &str, failure: Option<String>) {
     let (Some(rs_res), Some(pods)) = (res("replicasets"), res("pods")) else { return };
     let Some(rs) = api.cluster.store.get(rs_res, ns, name).cloned() else { return };
     let uid = meta_str(&rs, "uid");
@@ -175,8 +179,16 @@ fn update_status(api: &mut Api<'_>, ns: &str, name: &str) {
     if let Some(g) = rs.pointer("/metadata/generation") {
         status.insert("observedGeneration".into(), g.clone());
     }
-    if let Some(c) = rs.pointer("/status/conditions") {
-        status.insert("conditions".into(), c.clone());
+    let mut conds: Vec<Value> = rs.pointer("/status/conditions").and_then(Value::as_array).cloned().unwrap_or_default();
+    let has_failure = conds.iter().any(|c| c["type"] == "ReplicaFailure");
+    match failure {
+        Some(message) if !has_failure => conds.push(json!({"lastTransitionTime": api.clock.rfc3339(), "message": message,
+            "reason": "FailedCreate", "status": "True", "type": "ReplicaFailure"})),
+        None if has_failure => conds.retain(|c| c["type"] != "ReplicaFailure"),
+        _ => {}
+    }
+    if !conds.is_empty() {
+        status.insert("conditions".into(), Value::Array(conds));
     }
     let status = Value::Object(status);
     if rs.get("status") == Some(&status) {
