@@ -23,8 +23,10 @@ use super::api::{Api, UserInfo, WriteOptions};
 use super::{Registry, ResourceInfo};
 
 /// Rounds after which settling stops even if the controllers still write (a real cluster would
-/// keep going; a learner's shell must not).
-pub const MAX_ROUNDS: usize = 50;
+/// keep going; a learner's shell must not). A rolling update moves by maxSurge pods about every
+/// two rounds (status reaches the deployment one round after the kubelet starts a pod), so this
+/// leaves room for a maxSurge=1 rollout of some eighty replicas.
+pub const MAX_ROUNDS: usize = 200;
 
 /// An object a controller was asked to look at.
 #[derive(Debug, Clone, PartialEq, Eq)]

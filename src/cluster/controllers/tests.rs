@@ -154,3 +154,30 @@ fn a_pod_no_node_tolerates_stays_pending_with_the_reason() {
     w.settle();
     assert_eq!(w.clusters["kubernetes"].store.revision, before, "an unschedulable pod does not keep the loop writing");
 }
+
+#[test]
+fn a_one_by_one_rollout_of_many_replicas_completes_within_the_bound() {
+    let mut w = world();
+    create_deployment(&mut w, "big", 30, "nginx");
+    w.settle();
+    {
+        let mut api = w.api("kubernetes").expect("cluster");
+        let patch = json!({"spec": {"strategy": {"rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
+            "template": {"spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}}}});
+        api.patch(
+            &UserInfo::admin(),
+            res("deployments").expect("d"),
+            Some("default"),
+            "big",
+            crate::cluster::PatchType::Strategic,
+            &patch,
+            &WriteOptions::default(),
+        )
+        .expect("patched");
+    }
+    let rounds = w.api("kubernetes").map(|mut api| super::settle(&mut api)).unwrap_or(0);
+    assert!(rounds < super::MAX_ROUNDS, "rollout took {rounds} rounds");
+    let pods = list(&w, "pods");
+    assert_eq!(pods.len(), 30);
+    assert!(pods.iter().all(|p| p["spec"]["containers"][0]["image"] == "nginx:1.27" && p["status"]["phase"] == "Running"));
+}
