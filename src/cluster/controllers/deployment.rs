@@ -296,6 +296,17 @@ pub fn reconcile(api: &mut Api<'_>, key: &Key) {
     let new_rs = all.iter().find(|r| without_hash(r.pointer("/spec/template").unwrap_or(&Value::Null)) == template).cloned();
     let old: Vec<Value> = all.iter().filter(|r| Some(meta_str(r, "uid")) != new_rs.as_ref().map(|n| meta_str(n, "uid"))).cloned().collect();
     if d.pointer("/spec/paused").and_then(Value::as_bool) == Some(true) {
+        // A paused deployment still scales (`sync` → `scale`): with one active ReplicaSet
+        // (or none: the newest) that one follows spec.replicas; no rollout happens.
+        let active: Vec<&Value> = all.iter().filter(|r| replicas_of(r) > 0).collect();
+        let target = match active.as_slice() {
+            [one] => Some(*one),
+            [] => new_rs.as_ref().or(all.last()),
+            _ => None,
+        };
+        if let Some(rs) = target.cloned() {
+            scale(api, &d, &rs, replicas_of(&d));
+        }
         sync_status(api, &key.namespace, &key.name, None);
         return;
     }
