@@ -19,6 +19,7 @@ pub mod admission;
 pub mod allocators;
 pub mod api;
 pub mod componentstatus;
+pub mod controllers;
 pub mod crdschema;
 pub mod decode;
 pub mod gc;

@@ -3,6 +3,7 @@
 //! Hosts are independent: a file written on one is not visible on another.
 
 pub mod fs;
+pub mod kubelet;
 
 use serde::{Deserialize, Serialize};
 

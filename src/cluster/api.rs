@@ -734,7 +734,7 @@ impl<'w> Api<'w> {
 
     /// Deletes an object and answers with it, as the API server does for most kinds. Dependents
     /// are collected per `opts.propagation`; a namespace turns `Terminating` and is emptied and
-    /// removed by [`Api::settle`].
+    /// removed by the namespace controller when the world settles.
     pub fn delete(
         &mut self,
         user: &UserInfo,
@@ -855,7 +855,7 @@ impl<'w> Api<'w> {
 
     /// Whether a delete must wait: finalizers other than the protection ones whose controllers
     /// release them at once (a PVC no pod uses, a PV no claim is bound to).
-    fn keeps_for_finalizers(&self, res: &ResourceInfo, ns: &str, obj: &Value) -> bool {
+    pub(crate) fn keeps_for_finalizers(&self, res: &ResourceInfo, ns: &str, obj: &Value) -> bool {
         let finalizers: Vec<&str> = obj
             .pointer("/metadata/finalizers")
             .and_then(Value::as_array)
@@ -882,48 +882,10 @@ impl<'w> Api<'w> {
         })
     }
 
-    /// Finishes what the namespace controller does a moment after a namespace is deleted: its
-    /// content goes, then the namespace itself. Call after every command.
+    /// Lets the controllers, the scheduler and the kubelets catch up (see
+    /// [`super::controllers::settle`]). Call after every command.
     pub fn settle(&mut self) {
-        let Some(ns_res) = Registry::builtin_resource("namespaces") else { return };
-        let terminating: Vec<String> = self
-            .cluster
-            .store
-            .list(ns_res, None)
-            .filter(|n| n.pointer("/status/phase").and_then(Value::as_str) == Some("Terminating"))
-            .filter_map(|n| n.pointer("/metadata/name").and_then(Value::as_str).map(str::to_string))
-            .collect();
-        for ns in terminating {
-            // The namespace controller empties the namespace and drops its own finalizer; other
-            // finalizers keep it Terminating until someone removes them.
-            gc::empty_namespace(&mut self.cluster.store, &ns);
-            let Some(mut obj) = self.cluster.store.get(ns_res, "", &ns).cloned() else { continue };
-            let others: Vec<Value> = obj
-                .pointer("/spec/finalizers")
-                .and_then(Value::as_array)
-                .map(|f| f.iter().filter(|x| x.as_str() != Some("kubernetes")).cloned().collect())
-                .unwrap_or_default();
-            let meta_finalizers = obj.pointer("/metadata/finalizers").and_then(Value::as_array).is_some_and(|f| !f.is_empty());
-            if others.is_empty() && !meta_finalizers {
-                self.cluster.store.remove(ns_res, "", &ns);
-            } else if obj.pointer("/spec/finalizers").and_then(Value::as_array).map(Vec::len) != Some(others.len()) {
-                obj["spec"]["finalizers"] = Value::Array(others);
-                self.cluster.store.put(ns_res, "", &ns, obj);
-            }
-        }
-        // The pvc-protection and pv-protection controllers release what is no longer used.
-        for resource in ["persistentvolumeclaims", "persistentvolumes"] {
-            let Some(r) = Registry::builtin_resource(resource) else { continue };
-            let deleting: Vec<Value> =
-                self.cluster.store.list(r, None).filter(|o| o.pointer("/metadata/deletionTimestamp").is_some()).cloned().collect();
-            for o in deleting {
-                let ns = o.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or_default().to_string();
-                let name = o.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default().to_string();
-                if !self.keeps_for_finalizers(r, &ns, &o) {
-                    self.cluster.store.remove(r, &ns, &name);
-                }
-            }
-        }
+        super::controllers::settle(self);
     }
 }
 

@@ -114,7 +114,9 @@ pub fn deployment(env: &Env<'_, '_>, o: &Value) -> String {
         let revision = |rs: &Value| s(rs, "/metadata/annotations/deployment.kubernetes.io~1revision").parse::<i64>().unwrap_or(0);
         let new_idx = owned.iter().enumerate().max_by_key(|(_, rs)| revision(rs)).map(|(n, _)| n);
         let fmt = |rs: &Value| format!("{} ({}/{} replicas created)", s(rs, "/metadata/name"), i(rs, "/status/replicas"), replicas(rs));
-        let old: Vec<String> = owned.iter().enumerate().filter(|(n, _)| Some(*n) != new_idx).map(|(_, rs)| fmt(rs)).collect();
+        // `FindOldReplicaSets`: describe lists only the old ones still asked for pods.
+        let old: Vec<String> =
+            owned.iter().enumerate().filter(|(n, rs)| Some(*n) != new_idx && replicas(rs) != 0).map(|(_, rs)| fmt(rs)).collect();
         let new: Vec<String> = new_idx.map(|n| fmt(&owned[n])).into_iter().collect();
         let or_none = |v: Vec<String>| if v.is_empty() { "<none>".to_string() } else { v.join(", ") };
         w.w(0, &format!("OldReplicaSets:\t{}\n", or_none(old)));
