@@ -121,6 +121,22 @@ impl<'w> Api<'w> {
         self.seeding = on;
     }
 
+    /// The typed round trip of a built-in kind's object (`normalize`); custom resources keep the
+    /// JSON they were given, as the real server's unstructured handling does. Seeded objects are
+    /// written in their canonical form: release builds skip the walk for them (it would load the
+    /// schemas in every process that builds a world), debug builds check that it changes nothing.
+    fn round_trip(&self, res: &ResourceInfo, obj: &mut Value) -> Result<(), quantity::QuantityError> {
+        if !Registry::is_builtin_group(&res.group) || (self.seeding && !cfg!(debug_assertions)) {
+            return Ok(());
+        }
+        let before = self.seeding.then(|| obj.clone());
+        super::normalize::normalize(&res.group, &res.version, &res.kind, obj)?;
+        if let Some(before) = before {
+            debug_assert!(before == *obj, "a seeded {} is not in canonical form:\nBEFORE {before}\nAFTER {obj}", res.kind);
+        }
+        Ok(())
+    }
+
     /// The warnings requests produced since the last call, emptied. kubectl prints each as
     /// `Warning: <text>` on stderr.
     pub fn take_warnings(&self) -> Vec<String> {
@@ -218,7 +234,7 @@ impl<'w> Api<'w> {
         // the Go struct holds from here on, so defaulting and validation see canonical values.
         // Quantity.UnmarshalJSON takes any JSON value (a number, `true`) and its error ends the
         // decoding at once, so it wins over type errors found elsewhere in the body.
-        if let Err(err) = normalize_builtin(res, obj) {
+        if let Err(err) = self.round_trip(res, obj) {
             return Err(Status::bad_request(decode::cannot_handle(&res.kind, &res.version, &err.to_string())));
         }
         let findings = if self.seeding && !cfg!(debug_assertions) {
@@ -346,7 +362,7 @@ impl<'w> Api<'w> {
         }
         // Encoding the typed object for storage (and for a dry-run answer) drops what defaulting
         // and admission left empty.
-        let _ = normalize_builtin(res, &mut obj);
+        let _ = self.round_trip(res, &mut obj);
         if rv_set && !opts.dry_run {
             return Err(Status::bad_request("resourceVersion should not be set on objects to be created"));
         }
@@ -506,7 +522,7 @@ impl<'w> Api<'w> {
                         return Err(Status::not_found(&parent_res, &name));
                     };
                     current["spec"]["finalizers"] = obj.pointer("/spec/finalizers").cloned().unwrap_or(json!([]));
-                    let _ = normalize_builtin(&parent_res, &mut current);
+                    let _ = self.round_trip(&parent_res, &mut current);
                     if opts.dry_run {
                         return Ok(current);
                     }
@@ -694,7 +710,7 @@ impl<'w> Api<'w> {
             let req = admission::Request { res, namespace: &ns, store: &self.cluster.store, rng: self.rng };
             admission::admit_update(&req, &obj, &old)?;
         }
-        let _ = normalize_builtin(res, &mut obj);
+        let _ = self.round_trip(res, &mut obj);
         if opts.dry_run {
             return Ok(obj);
         }
@@ -993,15 +1009,6 @@ fn validate_custom(res: &ResourceInfo, obj: &Value) -> Vec<Cause> {
         ));
     }
     out
-}
-
-/// The typed round trip of a built-in kind's object (`normalize`); custom resources keep the
-/// JSON they were given, as the real server's unstructured handling does.
-fn normalize_builtin(res: &ResourceInfo, obj: &mut Value) -> Result<(), quantity::QuantityError> {
-    if !Registry::is_builtin_group(&res.group) {
-        return Ok(());
-    }
-    super::normalize::normalize(&res.group, &res.version, &res.kind, obj)
 }
 
 /// The resources an established CRD serves, one per served version.

@@ -29,6 +29,11 @@ use super::quantity::{self, QuantityError};
 
 const QUANTITY: &str = "io.k8s.apimachinery.pkg.api.resource.Quantity";
 
+/// `metav1.Time` and `MicroTime`: structs whose zero value encodes as `null`, so a field of these
+/// types (`lastProbeTime` of every condition) keeps its `null` (only the rarer `*Time` fields
+/// such as `deletionTimestamp` would drop it, and the swagger cannot tell those apart).
+const TIMES: &[&str] = &["io.k8s.apimachinery.pkg.apis.meta.v1.Time", "io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime"];
+
 /// Optional slice fields whose json tag has no `omitempty` (scanned from the `+optional` fields
 /// of kubernetes/api's types.go): Go writes them even when empty (`rules: []`, a nil one as
 /// `null`), so neither an empty value nor a null is dropped.
@@ -55,6 +60,8 @@ enum Shape {
     /// Strings, numbers, booleans and types that are opaque here (Time, IntOrString,
     /// RawExtension, JSON).
     Scalar,
+    /// A `metav1.Time` or `MicroTime` (see [`TIMES`]).
+    Time,
     Quantity,
     /// A struct type with properties: an index into [`Types::structs`].
     Struct(usize),
@@ -67,7 +74,7 @@ enum Shape {
 impl Shape {
     /// Whether anything inside a value of this shape can change.
     fn has_inner(&self) -> bool {
-        !matches!(self, Shape::Scalar)
+        !matches!(self, Shape::Scalar | Shape::Time)
     }
 }
 
@@ -176,6 +183,7 @@ fn shape_of(node: &RawNode, by_name: &HashMap<&str, usize>) -> Shape {
         let name = name.strip_prefix("#/components/schemas/").unwrap_or(name);
         return match by_name.get(name) {
             _ if name == QUANTITY => Shape::Quantity,
+            _ if TIMES.contains(&name) => Shape::Time,
             Some(&i) => Shape::Struct(i),
             None => Shape::Scalar,
         };
@@ -210,7 +218,7 @@ fn walk_struct(types: &Types, s: &Struct, obj: &mut Map<String, Value>) -> Resul
             return true;
         }
         if value.is_null() {
-            return false;
+            return field.shape == Shape::Time;
         }
         if result.is_ok() {
             result = walk(types, &field.shape, value);
