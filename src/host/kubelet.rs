@@ -52,8 +52,27 @@ fn allocate_pod_ip(api: &Api<'_>, node: &Value) -> Option<String> {
     let (base, _) = cidr.split_once('/')?;
     let prefix = base.rsplit_once('.')?.0;
     let pods = res("pods")?;
-    let used: Vec<&str> = api.cluster.store.list(pods, None).filter_map(|p| p.pointer("/status/podIP").and_then(Value::as_str)).collect();
-    (2..255).map(|i| format!("{prefix}.{i}")).find(|ip| !used.contains(&ip.as_str()))
+    let used: std::collections::HashSet<&str> =
+        api.cluster.store.list(pods, None).filter_map(|p| p.pointer("/status/podIP").and_then(Value::as_str)).collect();
+    (2..255).map(|i| format!("{prefix}.{i}")).find(|ip| !used.contains(ip.as_str()))
+}
+
+/// The kubelet's admission of a pod against the node's `pods` capacity (`allocatable.pods`, 110
+/// on a kubeadm node): the pods it already runs count; a pod over the limit is rejected
+/// (`pkg/kubelet/lifecycle/predicate.go`, InsufficientResourceError) rather than started.
+fn out_of_pods(api: &Api<'_>, node: &Value, node_name: &str, key: &Key) -> Option<String> {
+    let capacity: usize = node.pointer("/status/allocatable/pods").and_then(Value::as_str).and_then(|p| p.parse().ok())?;
+    let pods = res("pods")?;
+    let used = api
+        .cluster
+        .store
+        .list(pods, None)
+        .filter(|p| p.pointer("/spec/nodeName").and_then(Value::as_str) == Some(node_name))
+        .filter(|p| p.pointer("/status/containerStatuses").is_some())
+        .filter(|p| !matches!(p.pointer("/status/phase").and_then(Value::as_str), Some("Succeeded" | "Failed")))
+        .filter(|p| meta_str(p, "name") != key.name || meta_str(p, "namespace") != key.namespace)
+        .count();
+    (used >= capacity).then(|| format!("Node didn't have enough resource: pods, requested: 1, used: {used}, capacity: {capacity}"))
 }
 
 /// A deterministic number in `lo..hi` from a string (FNV-1a), for pull sizes and durations.
@@ -80,6 +99,17 @@ pub fn reconcile(api: &mut Api<'_>, key: &Key) {
     let node_name = pod.pointer("/spec/nodeName").and_then(Value::as_str).unwrap_or_default().to_string();
     let Some(node) = api.cluster.store.get(nodes, "", &node_name).cloned() else { return };
     if !node_ready(&node) {
+        return;
+    }
+    if let Some(message) = out_of_pods(api, &node, &node_name, key) {
+        // `rejectPod`: a warning event and a Failed status naming the reason.
+        let source = Source { component: "kubelet", host: Some(&node_name) };
+        record_event(api, &pod, "Warning", "OutOfpods", &message, &source, false);
+        let mut next = pod.clone();
+        next["status"]["phase"] = Value::from("Failed");
+        next["status"]["reason"] = Value::from("OutOfpods");
+        next["status"]["message"] = Value::from(format!("Pod was rejected: {message}"));
+        let _ = api.update_status(&UserInfo::system(), pods, Some(&key.namespace), next, &WriteOptions::default());
         return;
     }
     let host_ip = internal_ip(&node);
