@@ -103,12 +103,33 @@ pub fn meta_str<'v>(obj: &'v Value, field: &str) -> &'v str {
 
 /// The keys of every object of a resource (all namespaces), in store order.
 pub fn all_keys(api: &Api<'_>, resource: &str) -> Vec<Key> {
+    keys_where(api, resource, |_| true)
+}
+
+/// The keys of the objects of a resource (all namespaces) that `keep` selects, in store order.
+pub fn keys_where(api: &Api<'_>, resource: &str, keep: impl Fn(&Value) -> bool) -> Vec<Key> {
     let Some(r) = res(resource) else { return Vec::new() };
     api.cluster
         .store
         .list(r, None)
+        .filter(|o| keep(o))
         .map(|o| Key { namespace: meta_str(o, "namespace").to_string(), name: meta_str(o, "name").to_string() })
         .collect()
+}
+
+/// The protection controllers' shared step: a deleted object of `resource` goes once no
+/// finalizer holds it any more (`Api::keeps_for_finalizers` knows who still uses it).
+pub fn release_deleted(api: &mut Api<'_>, resource: &str, key: &Key) {
+    let Some(r) = res(resource) else { return };
+    let Some(obj) = api.cluster.store.get(r, &key.namespace, &key.name) else { return };
+    if is_deleting(obj) && !api.keeps_for_finalizers(r, &key.namespace, obj) {
+        api.cluster.store.remove(r, &key.namespace, &key.name);
+    }
+}
+
+/// Whether an object carries a deletionTimestamp.
+pub fn is_deleting(obj: &Value) -> bool {
+    obj.pointer("/metadata/deletionTimestamp").is_some()
 }
 
 /// Whether `obj` is controlled by the object with `uid` (an owner reference with controller: true).

@@ -20,13 +20,7 @@ fn to_start(p: &Value) -> bool {
 }
 
 pub fn keys(api: &Api<'_>) -> Vec<Key> {
-    let Some(pods) = res("pods") else { return Vec::new() };
-    api.cluster
-        .store
-        .list(pods, None)
-        .filter(|p| to_start(p))
-        .map(|p| Key { namespace: meta_str(p, "namespace").to_string(), name: meta_str(p, "name").to_string() })
-        .collect()
+    crate::cluster::controllers::keys_where(api, "pods", to_start)
 }
 
 fn node_ready(node: &Value) -> bool {

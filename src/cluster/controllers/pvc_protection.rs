@@ -1,22 +1,12 @@
 //! The pvc-protection controller: a deleted object held by its `kubernetes.io/pvc-protection` finalizer
 //! goes once nothing uses it — claims no running pod mounts any more (`pkg/controller/volume/pvcprotection`).
 
-use super::{Api, Key, res};
+use super::{Api, Key, is_deleting, keys_where, release_deleted};
 
 pub fn keys(api: &Api<'_>) -> Vec<Key> {
-    let Some(r) = res("persistentvolumeclaims") else { return Vec::new() };
-    api.cluster
-        .store
-        .list(r, None)
-        .filter(|o| o.pointer("/metadata/deletionTimestamp").is_some())
-        .map(|o| Key { namespace: super::meta_str(o, "namespace").to_string(), name: super::meta_str(o, "name").to_string() })
-        .collect()
+    keys_where(api, "persistentvolumeclaims", is_deleting)
 }
 
 pub fn reconcile(api: &mut Api<'_>, key: &Key) {
-    let Some(r) = res("persistentvolumeclaims") else { return };
-    let Some(obj) = api.cluster.store.get(r, &key.namespace, &key.name).cloned() else { return };
-    if obj.pointer("/metadata/deletionTimestamp").is_some() && !api.keeps_for_finalizers(r, &key.namespace, &obj) {
-        api.cluster.store.remove(r, &key.namespace, &key.name);
-    }
+    release_deleted(api, "persistentvolumeclaims", key);
 }

@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Api, Key, Source, meta_str, record_event, res};
+use super::{Api, Key, Source, record_event, res};
 use crate::cluster::api::{UserInfo, WriteOptions};
 use crate::cluster::scheduler::{self, Decision, Snapshot};
 
@@ -22,13 +22,7 @@ fn wants_scheduling(p: &Value) -> bool {
 }
 
 pub fn keys(api: &Api<'_>) -> Vec<Key> {
-    let Some(pods) = res("pods") else { return Vec::new() };
-    api.cluster
-        .store
-        .list(pods, None)
-        .filter(|p| wants_scheduling(p))
-        .map(|p| Key { namespace: meta_str(p, "namespace").to_string(), name: meta_str(p, "name").to_string() })
-        .collect()
+    super::keys_where(api, "pods", wants_scheduling)
 }
 
 fn snapshot<'a>(api: &'a Api<'_>) -> Snapshot<'a> {
