@@ -26,6 +26,9 @@ pub struct World {
     pub hosts: BTreeMap<String, Host>,
 }
 
+/// Stops [`World::advance`] makes at most in one call.
+pub const MAX_WAKES: usize = 10_000;
+
 impl World {
     /// An empty world starting at the scenario epoch with the given seed.
     pub fn new(seed: u64) -> Self {
@@ -52,6 +55,25 @@ impl World {
                 api.settle();
             }
         }
+    }
+
+    /// Lets `seconds` of simulated time pass (`sleep`): the clock stops at every moment a
+    /// controller asked to be woken ([`next_wake`](crate::cluster::controllers::next_wake)) and
+    /// the clusters settle there, so a CronJob fires at its minute and a Job's deadline passes
+    /// before the next schedule, as they would while a learner waits. At most
+    /// [`MAX_WAKES`] stops, so a loop that keeps asking cannot hang the shell.
+    pub fn advance(&mut self, seconds: i64) {
+        let target = self.clock.now.saturating_add(seconds.max(0));
+        for _ in 0..MAX_WAKES {
+            self.settle();
+            let names: Vec<String> = self.clusters.keys().cloned().collect();
+            let due = names.iter().filter_map(|n| self.api(n).and_then(|api| crate::cluster::controllers::next_wake(&api))).min();
+            match due {
+                Some(t) if t <= target => self.clock.now = t,
+                _ => break,
+            }
+        }
+        self.clock.now = target;
     }
 
     /// Warnings the API servers produced that no client has printed yet, emptied.

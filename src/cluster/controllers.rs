@@ -35,24 +35,41 @@ pub struct Key {
     pub name: String,
 }
 
-/// One control loop: the keys it queues each round and what it does with one of them.
+/// One control loop: the keys it queues each round, what it does with one of them, and when it
+/// next has something to do because time passed.
 pub struct Controller {
     pub name: &'static str,
     pub keys: fn(&Api<'_>) -> Vec<Key>,
     pub reconcile: fn(&mut Api<'_>, &Key),
+    /// The earliest simulated time (Unix seconds, later than now) at which this loop would act
+    /// without any write to wake it: a CronJob's next schedule, a Job's deadline, a back-off
+    /// ending. [`World::advance`](crate::world::World::advance) stops the clock there and
+    /// settles, so time-driven behaviour happens in order while a learner sleeps.
+    pub wake: fn(&Api<'_>) -> Option<i64>,
+}
+
+/// For the loops only writes wake.
+pub fn never(_: &Api<'_>) -> Option<i64> {
+    None
+}
+
+/// The earliest wake-up any loop asks for after the clock's current second.
+pub fn next_wake(api: &Api<'_>) -> Option<i64> {
+    let now = api.clock.now;
+    controllers().iter().filter_map(|c| (c.wake)(api)).filter(|t| *t > now).min()
 }
 
 /// The loops, in the order each round runs them: owners before what they own, so a deployment
 /// change reaches its pods within one round.
 pub fn controllers() -> &'static [Controller] {
     &[
-        Controller { name: "namespace-controller", keys: namespace::keys, reconcile: namespace::reconcile },
-        Controller { name: "pvc-protection-controller", keys: pvc_protection::keys, reconcile: pvc_protection::reconcile },
-        Controller { name: "pv-protection-controller", keys: pv_protection::keys, reconcile: pv_protection::reconcile },
-        Controller { name: "deployment-controller", keys: deployment::keys, reconcile: deployment::reconcile },
-        Controller { name: "replicaset-controller", keys: replicaset::keys, reconcile: replicaset::reconcile },
-        Controller { name: "default-scheduler", keys: scheduling::keys, reconcile: scheduling::reconcile },
-        Controller { name: "kubelet", keys: crate::host::kubelet::keys, reconcile: crate::host::kubelet::reconcile },
+        Controller { name: "namespace-controller", keys: namespace::keys, reconcile: namespace::reconcile, wake: never },
+        Controller { name: "pvc-protection-controller", keys: pvc_protection::keys, reconcile: pvc_protection::reconcile, wake: never },
+        Controller { name: "pv-protection-controller", keys: pv_protection::keys, reconcile: pv_protection::reconcile, wake: never },
+        Controller { name: "deployment-controller", keys: deployment::keys, reconcile: deployment::reconcile, wake: never },
+        Controller { name: "replicaset-controller", keys: replicaset::keys, reconcile: replicaset::reconcile, wake: never },
+        Controller { name: "default-scheduler", keys: scheduling::keys, reconcile: scheduling::reconcile, wake: never },
+        Controller { name: "kubelet", keys: crate::host::kubelet::keys, reconcile: crate::host::kubelet::reconcile, wake: never },
     ]
 }
 
