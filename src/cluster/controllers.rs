@@ -69,7 +69,7 @@ pub fn controllers() -> &'static [Controller] {
         Controller { name: "deployment-controller", keys: deployment::keys, reconcile: deployment::reconcile, wake: never },
         Controller { name: "replicaset-controller", keys: replicaset::keys, reconcile: replicaset::reconcile, wake: never },
         Controller { name: "default-scheduler", keys: scheduling::keys, reconcile: scheduling::reconcile, wake: never },
-        Controller { name: "kubelet", keys: crate::host::kubelet::keys, reconcile: crate::host::kubelet::reconcile, wake: never },
+        Controller { name: "kubelet", keys: crate::host::kubelet::keys, reconcile: crate::host::kubelet::reconcile, wake: crate::host::kubelet::wake },
     ]
 }
 
