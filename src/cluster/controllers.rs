@@ -8,12 +8,17 @@
 //! revision where it was, and stop after [`MAX_ROUNDS`] whatever happens, so a controller that
 //! keeps writing cannot hang the shell.
 
+pub mod daemonset;
 pub mod deployment;
+pub mod endpoints;
+pub mod endpointslice;
+mod md5;
 pub mod namespace;
 pub mod pv_protection;
 pub mod pvc_protection;
 pub mod replicaset;
 pub mod scheduling;
+pub mod service_endpoints;
 
 use std::collections::VecDeque;
 
@@ -68,6 +73,9 @@ pub fn controllers() -> &'static [Controller] {
         Controller { name: "pv-protection-controller", keys: pv_protection::keys, reconcile: pv_protection::reconcile, wake: never },
         Controller { name: "deployment-controller", keys: deployment::keys, reconcile: deployment::reconcile, wake: never },
         Controller { name: "replicaset-controller", keys: replicaset::keys, reconcile: replicaset::reconcile, wake: never },
+        Controller { name: "daemonset-controller", keys: daemonset::keys, reconcile: daemonset::reconcile, wake: never },
+        Controller { name: "endpoint-controller", keys: endpoints::keys, reconcile: endpoints::reconcile, wake: never },
+        Controller { name: "endpointslice-controller", keys: endpointslice::keys, reconcile: endpointslice::reconcile, wake: never },
         Controller { name: "default-scheduler", keys: scheduling::keys, reconcile: scheduling::reconcile, wake: never },
         Controller { name: "kubelet", keys: crate::host::kubelet::keys, reconcile: crate::host::kubelet::reconcile, wake: crate::host::kubelet::wake },
     ]

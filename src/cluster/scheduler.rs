@@ -279,6 +279,27 @@ fn cycle<'a>(pod: &'a Value, snapshot: &'a Snapshot<'a>) -> Cycle<'a> {
     Cycle { pod: info, nodes, snapshot, claims: None }
 }
 
+/// The DaemonSet controller's `predicates` (pkg/controller/daemon `NodeShouldRunDaemonPod`):
+/// whether the pod's nodeSelector and required node affinity match the node.
+pub fn node_affinity_matches(pod: &Value, node: &Value) -> bool {
+    let labels = super::selector::string_map(node.pointer("/metadata/labels"));
+    node_affinity::required_matches(pod, node, &labels)
+}
+
+/// Whether one of the node's own `spec.taints` with one of `effects` is not tolerated by the
+/// pod (`FindMatchingUntoleratedTaint`; the DaemonSet controller reads the taints as written).
+pub fn has_untolerated_taint(pod: &Value, node: &Value, effects: &[&str]) -> bool {
+    let tolerations = pod.pointer("/spec/tolerations").and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
+    node.pointer("/spec/taints").and_then(Value::as_array).into_iter().flatten().any(|t| {
+        let taint = taints::Taint {
+            key: t.get("key").and_then(Value::as_str).unwrap_or_default().to_string(),
+            value: t.get("value").and_then(Value::as_str).unwrap_or_default().to_string(),
+            effect: t.get("effect").and_then(Value::as_str).unwrap_or_default().to_string(),
+        };
+        effects.contains(&taint.effect.as_str()) && !tolerations.iter().any(|tol| taints::tolerates(tol, &taint))
+    })
+}
+
 /// Whether the default scheduler takes this pod at all: not yet bound, not being deleted, not
 /// finished, `schedulerName` empty or `default-scheduler` (pods for another scheduler stay
 /// Pending without events), and no `schedulingGates` (those show `SchedulingGated` and get no

@@ -28,6 +28,7 @@ pub mod kustomize;
 pub mod label;
 pub mod patch;
 pub mod replace;
+pub mod rollout;
 pub mod run;
 pub mod scale;
 pub mod set;
@@ -58,6 +59,7 @@ pub const VERBS: &[Verb] = &[
     Verb { name: "get", aliases: &[], summary: "List or show resources", run: get::run },
     Verb { name: "edit", aliases: &[], summary: "Edit a resource in your editor", run: edit::run },
     Verb { name: "delete", aliases: &[], summary: "Delete resources by file, name, or selector", run: delete::run },
+    Verb { name: "rollout", aliases: &[], summary: "Manage the rollout of a resource", run: rollout::run },
     Verb { name: "scale", aliases: &[], summary: "Set the replica count of a workload", run: scale::run },
     Verb {
         name: "cluster-info",

@@ -15,6 +15,7 @@ const HASH_LABEL: &str = "pod-template-hash";
 const REVISION: &str = "deployment.kubernetes.io/revision";
 const DESIRED: &str = "deployment.kubernetes.io/desired-replicas";
 const MAX: &str = "deployment.kubernetes.io/max-replicas";
+const REVISION_HISTORY: &str = "deployment.kubernetes.io/revision-history";
 
 pub fn keys(api: &Api<'_>) -> Vec<Key> {
     super::all_keys(api, "deployments")
@@ -221,10 +222,7 @@ fn create_new_rs(api: &mut Api<'_>, d: &Value, old: &[Value], replicas: i64) -> 
     // The deployment's own annotations are copied, except the ones that describe it alone.
     if let Some(a) = d.pointer("/metadata/annotations").and_then(Value::as_object) {
         for (k, v) in a {
-            if !matches!(
-                k.as_str(),
-                "kubectl.kubernetes.io/last-applied-configuration" | REVISION | DESIRED | MAX | "deployment.kubernetes.io/revision-history"
-            ) {
+            if !skip_copy(k) {
                 annotations.insert(k.clone(), v.clone());
             }
         }
@@ -256,6 +254,52 @@ fn create_new_rs(api: &mut Api<'_>, d: &Value, old: &[Value], replicas: i64) -> 
     }
 }
 
+/// Annotations a deployment keeps to itself (`skipCopyAnnotation`).
+fn skip_copy(key: &str) -> bool {
+    matches!(
+        key,
+        "kubectl.kubernetes.io/last-applied-configuration"
+            | REVISION
+            | DESIRED
+            | MAX
+            | REVISION_HISTORY
+            | "deprecated.deployment.rollback.to"
+    )
+}
+
+/// `SetNewReplicaSetAnnotations` for an existing new ReplicaSet: the deployment's annotations
+/// copied over (a change-cause set after the rollout reaches its ReplicaSet), the revision raised
+/// to `want` when lower, and a ReplicaSet rolled back to keeps its earlier numbers in
+/// `deployment.kubernetes.io/revision-history`. True when anything changed.
+fn set_new_rs_annotations(rs: &mut Value, d: &Value, want: i64) -> bool {
+    let Some(meta) = rs.as_object_mut().map(|o| crate::cluster::kinds::child(o, "metadata")) else { return false };
+    let ann = crate::cluster::kinds::child(meta, "annotations");
+    let mut changed = false;
+    if let Some(from) = d.pointer("/metadata/annotations").and_then(Value::as_object) {
+        for (k, v) in from {
+            if !skip_copy(k) && ann.get(k) != Some(v) {
+                ann.insert(k.clone(), v.clone());
+                changed = true;
+            }
+        }
+    }
+    let old = ann.get(REVISION).and_then(Value::as_str).map(str::to_string);
+    let old_n = old.as_deref().and_then(|o| o.parse::<i64>().ok()).unwrap_or(0);
+    if old_n < want {
+        ann.insert(REVISION.into(), json!(want.to_string()));
+        changed = true;
+        if let Some(o) = old {
+            // The controller's limit on this annotation is far beyond what a session reaches.
+            let history = match ann.get(REVISION_HISTORY).and_then(Value::as_str).filter(|h| !h.is_empty()) {
+                Some(h) => format!("{h},{o}"),
+                None => o,
+            };
+            ann.insert(REVISION_HISTORY.into(), json!(history));
+        }
+    }
+    changed
+}
+
 /// Brings the deployment's revision annotation (and the new ReplicaSet's) up to date.
 fn sync_revision(api: &mut Api<'_>, d: &Value, new_rs: &Value, old: &[Value]) -> (Value, Value) {
     let (Some(rs_res), Some(dep_res)) = (res("replicasets"), res("deployments")) else { return (d.clone(), new_rs.clone()) };
@@ -263,12 +307,11 @@ fn sync_revision(api: &mut Api<'_>, d: &Value, new_rs: &Value, old: &[Value]) ->
     let user = controller_identity(NAME);
     let want = old.iter().map(revision).max().unwrap_or(0) + 1;
     let mut rs = new_rs.clone();
-    if revision(&rs) < want {
-        let mut next = rs.clone();
-        next["metadata"]["annotations"][REVISION] = json!(want.to_string());
-        if let Ok(s) = api.update(&user, rs_res, Some(&ns), next, &WriteOptions::default()) {
-            rs = s;
-        }
+    let mut next = rs.clone();
+    if set_new_rs_annotations(&mut next, d, want)
+        && let Ok(s) = api.update(&user, rs_res, Some(&ns), next, &WriteOptions::default())
+    {
+        rs = s;
     }
     let rev = revision(&rs).to_string();
     let mut dep = d.clone();

@@ -5,10 +5,15 @@ use serde_json::{Value, json};
 
 use super::super::Cause;
 use super::super::validation as v;
-use super::{BASE, Strategy, child, default_key, deployment, spec_mut, template};
+use super::{BASE, Ctx, Strategy, child, default_key, deployment, spec_mut, template};
+
+/// Where apps/v1 keeps the internal `spec.templateGeneration`.
+pub const TEMPLATE_GENERATION: &str = "deprecated.daemonset.template.generation";
 
 pub const STRATEGY: Strategy = Strategy {
     initial_status: Some(initial_status),
+    before_create,
+    prepare_update,
     default,
     validate,
     validate_update: deployment::validate_update,
@@ -28,6 +33,32 @@ fn default(obj: &mut Value) {
     }
     default_key(spec, "revisionHistoryLimit", json!(10));
     template::default(spec);
+}
+
+/// `daemonSetStrategy.PrepareForCreate`: templateGeneration starts at 1.
+fn before_create(obj: &mut Value, _: &mut Ctx<'_>) -> Result<(), Vec<Cause>> {
+    set_template_generation(obj, 1);
+    Ok(())
+}
+
+/// `PrepareForUpdate`: a changed pod template takes the next templateGeneration; otherwise the
+/// stored one is kept whatever the client sent.
+fn prepare_update(new: &mut Value, old: &Value, _: &mut Ctx<'_>) -> Result<(), Vec<Cause>> {
+    let old_gen = template_generation(old).unwrap_or(1);
+    let next = if new.pointer("/spec/template") != old.pointer("/spec/template") { old_gen + 1 } else { old_gen };
+    set_template_generation(new, next);
+    Ok(())
+}
+
+/// The templateGeneration of a stored DaemonSet.
+pub fn template_generation(obj: &Value) -> Option<i64> {
+    obj.pointer("/metadata/annotations").and_then(|a| a.get(TEMPLATE_GENERATION)).and_then(Value::as_str).and_then(|s| s.parse().ok())
+}
+
+fn set_template_generation(obj: &mut Value, generation: i64) {
+    let Some(o) = obj.as_object_mut() else { return };
+    let meta = child(o, "metadata");
+    child(meta, "annotations").insert(TEMPLATE_GENERATION.into(), json!(generation.to_string()));
 }
 
 fn validate(obj: &Value) -> Vec<Cause> {

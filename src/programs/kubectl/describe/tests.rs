@@ -300,8 +300,10 @@ fn describe_service_matches_real_kubectl() {
     let (out, _, _) = sh(&mut w, "kubectl get endpointslices");
     assert_eq!(
         out,
-        // The `kubernetes` service's slice is in every cluster's default namespace.
-        "NAME         ADDRESSTYPE   PORTS   ENDPOINTS                          AGE\nkubernetes   IPv4          6443    172.30.1.2                         2d3h\nweb-abcde    IPv4          8080    10.244.1.5,10.244.2.7,10.244.2.9   0s\n"
+        // The `kubernetes` service's slice is in every cluster's default namespace; the
+        // endpointslice controller ignores the hand-made slice (no managed-by label) and, the
+        // selector matching no pod, keeps its own placeholder.
+        "NAME         ADDRESSTYPE   PORTS     ENDPOINTS                          AGE\nkubernetes   IPv4          6443      172.30.1.2                         2d3h\nweb-2m4ll    IPv4          <unset>   <unset>                            0s\nweb-abcde    IPv4          8080      10.244.1.5,10.244.2.7,10.244.2.9   0s\n"
     );
 }
 
