@@ -376,11 +376,11 @@ pub fn go_backoff(secs: i64) -> String {
 mod tests {
     use super::*;
 
-    fn cx(now: i64, policy: &str) -> Cx<'static> {
+    fn cx(now: i64, policy: &'static str) -> Cx<'static> {
         Cx { now, node: "node01", pod_name: "p", pod_ip: "10.244.1.2", pod_ref: "p_default(u)".into(), restart_policy: policy, init: false }
     }
 
-    fn drive(spec: &Value, policy: &str, times: &[i64]) -> (Record, Vec<String>) {
+    fn drive(spec: &Value, policy: &'static str, times: &[i64]) -> (Record, Vec<String>) {
         let mut rec = Record::default();
         let mut images = NodeImages::new();
         let mut rng = crate::world::Rng::new(1);
