@@ -98,7 +98,7 @@ pub fn pull_error(image: &str) -> Option<String> {
     let r = Reference::parse(image);
     let full = r.full();
     match find_repository(&r.name) {
-        Some(img) if r.digest.is_some() || img.tags.iter().any(|t| *t == r.tag) => None,
+        Some(img) if r.digest.is_some() || img.tags.contains(&r.tag) => None,
         Some(_) => Some(format!(
             "rpc error: code = NotFound desc = failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": {full}: not found"
         )),
