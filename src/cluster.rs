@@ -64,6 +64,10 @@ pub struct Cluster {
     /// Whether the API server answers. A broken kube-apiserver manifest turns this off.
     pub api_up: bool,
     pub store: Store,
+    /// What the nodes' kubelets and container runtimes know that the API does not: each
+    /// container's process and back-off, the images each node holds.
+    #[serde(default)]
+    pub kubelet: crate::host::kubelet::KubeletState,
     /// Warnings requests produced that no client has printed yet (`Warning:` lines). They live
     /// on the cluster rather than on one request handle, so kubectl prints them after any verb
     /// whichever handles the verb used.
@@ -111,6 +115,7 @@ impl Cluster {
             nodes: Vec::new(),
             api_up: true,
             store: Store::default(),
+            kubelet: Default::default(),
             warnings: Warnings::default(),
         }
     }

@@ -3,7 +3,9 @@
 //! Hosts are independent: a file written on one is not visible on another.
 
 pub mod fs;
+pub mod images;
 pub mod kubelet;
+pub mod runtime;
 
 use serde::{Deserialize, Serialize};
 

@@ -24,6 +24,11 @@ pub struct World {
     pub clusters: BTreeMap<String, Cluster>,
     /// Every machine the learner can reach, by hostname. Each node of a cluster is a host.
     pub hosts: BTreeMap<String, Host>,
+    /// A container sandbox's time limit (Unix seconds): [`World::advance`] stops the clock there
+    /// and the shell runs nothing once it is reached, so a container's command can be run up
+    /// to any moment of its life. `None` in the learner's world.
+    #[serde(skip)]
+    pub deadline: Option<i64>,
 }
 
 /// Stops [`World::advance`] makes at most in one call.
@@ -32,7 +37,7 @@ pub const MAX_WAKES: usize = 10_000;
 impl World {
     /// An empty world starting at the scenario epoch with the given seed.
     pub fn new(seed: u64) -> Self {
-        World { clock: Clock::default(), rng: Rng::new(seed), clusters: BTreeMap::new(), hosts: BTreeMap::new() }
+        World { clock: Clock::default(), rng: Rng::new(seed), clusters: BTreeMap::new(), hosts: BTreeMap::new(), deadline: None }
     }
 
     /// The cluster a host belongs to, if any.
@@ -63,7 +68,10 @@ impl World {
     /// before the next schedule, as they would while a learner waits. At most
     /// [`MAX_WAKES`] stops, so a loop that keeps asking cannot hang the shell.
     pub fn advance(&mut self, seconds: i64) {
-        let target = self.clock.now.saturating_add(seconds.max(0));
+        let mut target = self.clock.now.saturating_add(seconds.max(0));
+        if let Some(d) = self.deadline {
+            target = target.min(d.max(self.clock.now));
+        }
         for _ in 0..MAX_WAKES {
             self.settle();
             let names: Vec<String> = self.clusters.keys().cloned().collect();
@@ -74,6 +82,11 @@ impl World {
             }
         }
         self.clock.now = target;
+    }
+
+    /// Whether a sandbox's clock has reached its deadline (nothing more runs in it).
+    pub fn past_deadline(&self) -> bool {
+        self.deadline.is_some_and(|d| self.clock.now >= d)
     }
 
     /// Warnings the API servers produced that no client has printed yet, emptied.

@@ -77,7 +77,7 @@ pub fn controllers() -> &'static [Controller] {
         Controller { name: "endpoint-controller", keys: endpoints::keys, reconcile: endpoints::reconcile, wake: never },
         Controller { name: "endpointslice-controller", keys: endpointslice::keys, reconcile: endpointslice::reconcile, wake: never },
         Controller { name: "default-scheduler", keys: scheduling::keys, reconcile: scheduling::reconcile, wake: never },
-        Controller { name: "kubelet", keys: crate::host::kubelet::keys, reconcile: crate::host::kubelet::reconcile, wake: never },
+        Controller { name: "kubelet", keys: crate::host::kubelet::keys, reconcile: crate::host::kubelet::reconcile, wake: crate::host::kubelet::wake },
     ]
 }
 

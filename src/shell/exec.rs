@@ -813,6 +813,11 @@ impl<'w> Shell<'w> {
 
     /// Runs one command by name: a function, a builtin, or a program from the table.
     pub fn dispatch(&mut self, argv: &[String], assigns: &[(String, String)], stdin: &[u8], out: &mut Output) -> i32 {
+        // A container sandbox run up to a moment of its life stops there, loops included.
+        if self.world.past_deadline() {
+            self.exit = Some(self.session.frame().last_status);
+            return self.session.frame().last_status;
+        }
         let name = argv[0].as_str();
         if let Some(body) = self.session.frame().functions.get(name).cloned() {
             return self.call_function(&body, &argv[1..], stdin, out);
